@@ -1,0 +1,28 @@
+"""Tests run against real PostgreSQL and Redis (DATABASE_URL / REDIS_URL override)."""
+
+import os
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
+os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+from .base import *  # noqa: E402,F403
+from .base import DATABASES  # noqa: E402
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production"
+# Parallel developers each set their own name so runs never collide.
+DATABASES["default"]["TEST"] = {
+    "NAME": os.environ.get("TEST_DATABASE_NAME", "test_weiketang")
+}
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+SERVE_MEDIA = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(
+    os.environ.get("DJANGO_MEDIA_ROOT") or tempfile.mkdtemp(prefix="weiketang-media-")
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}

@@ -1,0 +1,29 @@
+"""Real dependencies, checked loudly: a missing one fails the test, never skips it."""
+
+import shutil
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+INSTALL_HINT = (
+    "run `make install` (as root it installs Debian's ffmpeg, chromium, strace)"
+)
+
+
+def require_binary(name: str) -> str:
+    path = shutil.which(name)
+    if not path:
+        pytest.fail(f"{name} is not installed: {INSTALL_HINT}", pytrace=False)
+    return path
+
+
+def require_redis(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        pytest.fail(
+            f"Redis at {url} is not reachable ({exc}); start it (see .ci/run)",
+            pytrace=False,
+        )
