@@ -1,0 +1,15 @@
+"""The JSON API (django-ninja): session auth with CSRF, OpenAPI at /api/docs.
+
+Each app contributes a Router from its own api.py, added here.
+"""
+
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+api = NinjaAPI(
+    title="Weiketang API",
+    version="1",
+    auth=django_auth,
+    urls_namespace="api",
+    docs_url="/docs",
+)
