@@ -1,0 +1,96 @@
+"""What a user may see of people and org units: the one place that decides.
+
+Every selector that shows people, org units or anything hanging off them
+(progress, outcomes, dashboards, exports) starts from `org_units_for` or
+`people_for`. Objects outside the viewer's scope raise the same Http404 as
+objects that do not exist, so ids cannot be probed.
+
+Rules (a user with several roles gets the union):
+- superuser: every org unit and every person;
+- supervisor: the subtree of their own profile's org unit, and the people in it;
+- trainer: every org unit (to assign courses to them) but nobody's personal data;
+- learner, and anyone signed in: their own org unit and themselves only;
+- anonymous or inactive: nothing.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from cms.models import OrgUnit, Profile
+from cms.roles import is_supervisor, is_trainer
+
+__all__ = [
+    "get_org_unit_or_404",
+    "get_person_or_404",
+    "org_units_for",
+    "people_for",
+    "profiles_for",
+    "supervised_root",
+]
+
+
+def _own_profile(viewer) -> Profile | None:
+    try:
+        return viewer.profile
+    except Profile.DoesNotExist:
+        return None
+
+
+def _visible(viewer) -> bool:
+    return bool(viewer and viewer.is_authenticated and viewer.is_active)
+
+
+def supervised_root(viewer) -> OrgUnit | None:
+    """The org unit whose subtree a supervisor oversees, or None."""
+    if not _visible(viewer) or not is_supervisor(viewer):
+        return None
+    profile = _own_profile(viewer)
+    return profile.org_unit if profile else None
+
+
+def org_units_for(viewer) -> QuerySet[OrgUnit]:
+    if not _visible(viewer):
+        return OrgUnit.objects.none()
+    if viewer.is_superuser or is_trainer(viewer):
+        return OrgUnit.objects.all()
+    condition = Q(pk__in=[])
+    if root := supervised_root(viewer):
+        condition |= Q(path__startswith=root.path)
+    if profile := _own_profile(viewer):
+        condition |= Q(pk=profile.org_unit_id)
+    return OrgUnit.objects.filter(condition)
+
+
+def people_for(viewer) -> QuerySet:
+    User = get_user_model()
+    if not _visible(viewer):
+        return User.objects.none()
+    if viewer.is_superuser:
+        return User.objects.all()
+    condition = Q(pk=viewer.pk)
+    if root := supervised_root(viewer):
+        condition |= Q(profile__org_unit__path__startswith=root.path)
+    return User.objects.filter(condition)
+
+
+def get_org_unit_or_404(viewer, pk) -> OrgUnit:
+    try:
+        return org_units_for(viewer).get(pk=int(pk))
+    except (OrgUnit.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such org unit") from None
+
+
+def get_person_or_404(viewer, pk):
+    User = get_user_model()
+    try:
+        return people_for(viewer).get(pk=int(pk))
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person") from None
+
+
+def profiles_for(viewer) -> QuerySet[Profile]:
+    """Profiles of the people the viewer may see (same rule as people_for)."""
+    return Profile.objects.filter(user__in=people_for(viewer))
