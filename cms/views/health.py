@@ -1,6 +1,12 @@
-from django.http import JsonResponse
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from cms.health import health_report
 
 
-def healthz(request):
-    # Placeholder until the foundation's health checks land.
-    return JsonResponse({"status": "ok"})
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    report = health_report()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

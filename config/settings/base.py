@@ -182,6 +182,8 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
+            # Fail fast (and let /healthz say so) instead of hanging requests.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
         }
     }
 else:
@@ -229,9 +231,20 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The client address is the one the outermost of our own proxies saw: with N
+# trusted proxies in front, the Nth X-Forwarded-For entry from the right. With
+# none, X-Forwarded-For is ignored, since a client could forge it to dodge lockout.
+WEIKETANG_TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Login records hold IP addresses: keep them no longer than an audit needs.
+WEIKETANG_LOGIN_LOG_RETENTION_DAYS = int(
+    os.environ.get("LOGIN_LOG_RETENTION_DAYS", "90")
+)
+CELERY_BEAT_SCHEDULE["cms-expire-login-records"] = {
+    "task": "cms.tasks.expire_login_records",
+    "schedule": 6 * 60 * 60,
+}
 
 # ffmpeg and media limits (uploads are hostile; see media/ffmpeg)
 FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "ffmpeg")

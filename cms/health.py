@@ -1,0 +1,141 @@
+"""Health checks behind /healthz: database, broker, cache and ffmpeg.
+
+Each check returns a small dict that is safe to show to anyone: whether it
+passed and, if not, the kind of error. Details (which may hold hosts or
+credentials) go to the log only.
+"""
+
+import logging
+import os
+import subprocess
+import tempfile
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 3.0
+
+CheckResult = dict[str, object]
+
+
+def _ok(**extra: object) -> CheckResult:
+    return {"ok": True, **extra}
+
+
+def _failed(name: str, exc: BaseException) -> CheckResult:
+    logger.warning("health check %s failed: %r", name, exc)
+    return {"ok": False, "error": type(exc).__name__}
+
+
+def check_database() -> CheckResult:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            row = cursor.fetchone()
+        if row != (1,):
+            raise RuntimeError("SELECT 1 returned an unexpected row")
+    except Exception as exc:
+        return _failed("database", exc)
+    return _ok(vendor=connection.vendor)
+
+
+def _check_filesystem_broker() -> CheckResult:
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    folders = {
+        Path(options[key])
+        for key in ("data_folder_in", "data_folder_out")
+        if options.get(key)
+    }
+    try:
+        if not folders:
+            raise RuntimeError("filesystem broker has no data folders")
+        for folder in folders:
+            # A real write, since os.access lies on read-only mounts.
+            with tempfile.NamedTemporaryFile(dir=folder, prefix=".healthz-"):
+                pass
+    except Exception as exc:
+        return _failed("broker", exc)
+    return _ok(transport="filesystem")
+
+
+def check_broker() -> CheckResult:
+    from kombu import Connection
+
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        return _check_filesystem_broker()
+    try:
+        with Connection(
+            url,
+            connect_timeout=CHECK_TIMEOUT_SECONDS,
+            transport_options={
+                "socket_timeout": CHECK_TIMEOUT_SECONDS,
+                "socket_connect_timeout": CHECK_TIMEOUT_SECONDS,
+            },
+        ) as conn:
+            conn.ensure_connection(
+                max_retries=1, interval_start=0, timeout=CHECK_TIMEOUT_SECONDS
+            )
+            transport = conn.transport_cls
+    except Exception as exc:
+        return _failed("broker", exc)
+    return _ok(transport=str(transport))
+
+
+def check_cache() -> CheckResult:
+    key = f"healthz:{uuid.uuid4().hex}"
+    value = uuid.uuid4().hex
+    try:
+        cache.set(key, value, timeout=30)
+        read_back = cache.get(key)
+        cache.delete(key)
+        if read_back != value:
+            raise RuntimeError("the cache did not return the value just set")
+    except Exception as exc:
+        return _failed("cache", exc)
+    return _ok()
+
+
+def _run_version(binary: str) -> None:
+    subprocess.run(
+        [binary, "-hide_banner", "-version"],
+        check=True,
+        capture_output=True,
+        timeout=CHECK_TIMEOUT_SECONDS,
+        stdin=subprocess.DEVNULL,
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+    )
+
+
+def check_ffmpeg() -> CheckResult:
+    try:
+        _run_version(settings.FFMPEG_BINARY)
+        _run_version(settings.FFPROBE_BINARY)
+    except Exception as exc:
+        return _failed("ffmpeg", exc)
+    return _ok()
+
+
+CHECKS: dict[str, Callable[[], CheckResult]] = {
+    "database": check_database,
+    "broker": check_broker,
+    "cache": check_cache,
+    "ffmpeg": check_ffmpeg,
+}
+
+
+def health_report() -> dict[str, object]:
+    """Run every check; the report names the ones that failed."""
+    checks = {name: check() for name, check in CHECKS.items()}
+    failed = [name for name, result in checks.items() if not result["ok"]]
+    return {
+        "status": "fail" if failed else "ok",
+        "failed": failed,
+        "checks": checks,
+    }

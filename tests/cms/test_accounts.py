@@ -1,0 +1,164 @@
+"""The learners' login, logout and password change, and who gets into the admin."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    learner,
+    neighbourhood,
+    supervisor,
+    trainer,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user, **extra):
+    return client.post(
+        reverse("accounts:login"),
+        {"username": user.username, "password": DEFAULT_PASSWORD, **extra},
+    )
+
+
+def test_login_page_is_a_mobile_form_in_chinese(client):
+    response = client.get(reverse("accounts:login"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="zh-hans">' in html
+    assert 'name="viewport"' in html
+    assert 'autocomplete="username"' in html
+    assert 'autocomplete="current-password"' in html
+    assert "登录微课堂" in html
+
+
+def test_learner_logs_in_and_lands_on_the_home_page(client):
+    worker = learner()
+    response = login(client, worker)
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+    assert client.session["_auth_user_id"] == str(worker.pk)
+
+
+def test_wrong_password_shows_the_form_again_with_an_error(client):
+    worker = learner()
+    response = client.post(
+        reverse("accounts:login"), {"username": worker.username, "password": "nope"}
+    )
+    assert response.status_code == 200
+    assert 'role="alert"' in response.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_login_follows_a_safe_next_and_ignores_an_offsite_one(client):
+    worker = learner()
+    response = login(client, worker, next="/accounts/")
+    assert response["Location"] == "/accounts/"
+    client.logout()
+    response = login(client, worker, next="https://evil.example.com/")
+    assert response["Location"] == "/"
+
+
+def test_trainer_and_supervisor_are_sent_to_the_admin(client):
+    unit = neighbourhood()
+    for user in (trainer(org_unit=unit), supervisor(org_unit=unit)):
+        response = login(client, user)
+        assert response["Location"] == reverse("wagtailadmin_home")
+        client.logout()
+
+
+def test_learner_cannot_open_the_admin(client):
+    client.force_login(learner())
+    response = client.get(reverse("wagtailadmin_home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("wagtailadmin_login"))
+
+
+def test_supervisor_opens_the_admin(client):
+    client.force_login(supervisor(org_unit=neighbourhood()))
+    assert client.get(reverse("wagtailadmin_home")).status_code == 200
+
+
+def test_logout_needs_a_post(client):
+    client.force_login(learner())
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    response = client.post(reverse("accounts:logout"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login")
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_is_refused_without_a_csrf_token():
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner())
+    assert client.post(reverse("accounts:logout")).status_code == 403
+    assert "_auth_user_id" in client.session
+
+
+def test_learner_changes_their_password(client):
+    worker = learner()
+    client.force_login(worker)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": "Yangpu-weiketang-2026",
+            "new_password2": "Yangpu-weiketang-2026",
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:password_change_done")
+    worker.refresh_from_db()
+    assert worker.check_password("Yangpu-weiketang-2026")
+    # The session survives the change (Django rotates its hash).
+    assert client.get(reverse("accounts:password_change_done")).status_code == 200
+
+
+def test_password_change_refuses_a_wrong_old_password(client):
+    worker = learner()
+    client.force_login(worker)
+    response = client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "wrong",
+            "new_password1": "Yangpu-weiketang-2026",
+            "new_password2": "Yangpu-weiketang-2026",
+        },
+    )
+    assert response.status_code == 200
+    worker.refresh_from_db()
+    assert worker.check_password(DEFAULT_PASSWORD)
+
+
+def test_password_change_needs_login(client):
+    response = client.get(reverse("accounts:password_change"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def test_account_page_shows_the_name_and_no_admin_link_for_a_learner(client):
+    worker = learner(first_name="李晓梅", last_name="")
+    client.force_login(worker)
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert "李晓梅" in html
+    assert reverse("wagtailadmin_home") not in html
+
+
+def test_account_page_links_staff_to_the_admin(client):
+    client.force_login(trainer())
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert f'href="{reverse("wagtailadmin_home")}"' in html
+
+
+def test_site_shell_has_skip_link_nav_language_switch_and_logout(client):
+    client.force_login(learner(first_name="王芳", last_name=""))
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert 'class="skip-link" href="#main"' in html
+    assert '<main id="main"' in html
+    assert 'action="/i18n/setlang/"' in html
+    assert 'value="en"' in html
+    assert f'action="{reverse("accounts:logout")}"' in html
+    assert "王芳" in html
+    assert 'aria-current="page"' in html

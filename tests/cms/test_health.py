@@ -1,0 +1,91 @@
+"""/healthz: database, broker, cache, ffmpeg; 200 when all pass, else 503."""
+
+import json
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+DEAD_REDIS = "redis://:s3cret-password@127.0.0.1:1/0"
+
+
+def get_health(client):
+    response = client.get(reverse("healthz"))
+    return response, json.loads(response.content)
+
+
+def test_all_checks_pass_with_200(client):
+    response, body = get_health(client)
+    assert response.status_code == 200, body
+    assert body["status"] == "ok"
+    assert body["failed"] == []
+    assert set(body["checks"]) == {"database", "broker", "cache", "ffmpeg"}
+    assert all(check["ok"] for check in body["checks"].values())
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_dead_broker_gives_503_naming_the_broker_without_its_password(client):
+    with override_settings(CELERY_BROKER_URL=DEAD_REDIS):
+        response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["status"] == "fail"
+    assert body["failed"] == ["broker"]
+    assert body["checks"]["broker"]["ok"] is False
+    assert "s3cret" not in response.content.decode()
+    assert "127.0.0.1:1" not in response.content.decode()
+
+
+def test_missing_ffmpeg_gives_503_naming_ffmpeg(client, tmp_path):
+    with override_settings(FFMPEG_BINARY=str(tmp_path / "no-such-ffmpeg")):
+        response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["failed"] == ["ffmpeg"]
+
+
+def test_missing_ffprobe_gives_503_naming_ffmpeg(client, tmp_path):
+    with override_settings(FFPROBE_BINARY=str(tmp_path / "no-such-ffprobe")):
+        response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["failed"] == ["ffmpeg"]
+
+
+def test_dead_cache_gives_503_naming_the_cache(client):
+    dead_cache = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": DEAD_REDIS,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    with override_settings(CACHES=dead_cache):
+        response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["failed"] == ["cache"]
+    assert "s3cret" not in response.content.decode()
+
+
+def test_filesystem_broker_passes_when_its_folder_is_writable(client, tmp_path):
+    options = {"data_folder_in": str(tmp_path), "data_folder_out": str(tmp_path)}
+    with override_settings(
+        CELERY_BROKER_URL="filesystem://", CELERY_BROKER_TRANSPORT_OPTIONS=options
+    ):
+        response, body = get_health(client)
+    assert response.status_code == 200, body
+    assert body["checks"]["broker"] == {"ok": True, "transport": "filesystem"}
+
+
+def test_filesystem_broker_fails_when_its_folder_is_missing(client, tmp_path):
+    missing = str(tmp_path / "gone")
+    options = {"data_folder_in": missing, "data_folder_out": missing}
+    with override_settings(
+        CELERY_BROKER_URL="filesystem://", CELERY_BROKER_TRANSPORT_OPTIONS=options
+    ):
+        response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["failed"] == ["broker"]
+
+
+def test_health_needs_no_login_and_refuses_writes(client):
+    assert client.post(reverse("healthz")).status_code == 405
