@@ -19,6 +19,7 @@ from .blocks import (
     jump_target_errors,
     script_blocks,
 )
+from .panels import LessonEstimatePanel
 
 # Workers read on phones; the narrowest common Android width comes first so the
 # admin preview opens at the size the page must work at.
@@ -163,6 +164,13 @@ class LearningHomePage(PhonePreviewMixin, Page):
     class Meta:
         verbose_name = _("学习首页")
 
+    def get_context(self, request, *args, **kwargs):
+        from lessons.selectors import home_feed
+
+        context = super().get_context(request, *args, **kwargs)
+        context["feed"] = home_feed(viewer=request.user)
+        return context
+
 
 class CourseIndexPage(PhonePreviewMixin, Page):
     """The catalogue of courses (one, at /courses/)."""
@@ -273,6 +281,7 @@ class LessonPage(PhonePreviewMixin, Page):
     search_text = models.TextField(editable=False, blank=True, default="")
 
     content_panels = Page.content_panels + [
+        LessonEstimatePanel(heading=_("时长与流量")),
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldPanel("topic"), FieldPanel("tags")], heading=_("主题与标签")

@@ -1,10 +1,13 @@
 """Admin wiring for lessons: the snippets trainers use to write stories."""
 
+from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from .models import Character, Instructor, Topic
+from .authoring import lesson_estimate, lesson_length_warning
+from .models import Character, Instructor, LessonPage, Topic
 
 
 class InstructorViewSet(SnippetViewSet):
@@ -40,3 +43,18 @@ class LessonMaterialsGroup(SnippetViewSetGroup):
 
 
 register_snippet(LessonMaterialsGroup)
+
+
+def warn_if_lesson_too_long(request, page):
+    """After saving, tell the trainer a lesson runs past the limit (never blocks)."""
+    page = page.specific
+    if not isinstance(page, LessonPage):
+        return
+    draft = page.get_latest_revision_as_object()
+    warning = lesson_length_warning(lesson_estimate(draft.script))
+    if warning:
+        messages.warning(request, warning)
+
+
+hooks.register("after_create_page", warn_if_lesson_too_long)
+hooks.register("after_edit_page", warn_if_lesson_too_long)

@@ -264,3 +264,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Lessons: the rendition whose data cost a lesson shows (a phone on 4G settles
+# there), and the length past which the editor warns that a lesson is too long.
+LESSON_DEFAULT_RENDITION = os.environ.get("LESSON_DEFAULT_RENDITION", "360p")
+LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))

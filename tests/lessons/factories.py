@@ -58,9 +58,23 @@ def video_row(*, duration: float = 60, title: str = "演示视频", **fields):
     """A Video row with a known duration and no file behind it (for arithmetic)."""
     from media.models import Video
 
+    # Created ready, so media's signals queue no transcode for the missing file.
+    fields.setdefault("status", Video.Status.READY)
     return Video.objects.create(
         title=title, file=f"media/{uuid.uuid4().hex}.mp4", type="video",
         duration=duration, **fields,
+    )  # fmt: skip
+
+
+def rendition_row(video, profile: str, *, bandwidth: int, size_bytes: int = 0):
+    """A published rendition row of a known size and bandwidth (no files)."""
+    from media.models import VideoRendition
+
+    height = int(profile.rstrip("p"))
+    return VideoRendition.objects.create(
+        video=video, profile=profile, width=height * 16 // 9, height=height,
+        bandwidth=bandwidth, size_bytes=size_bytes,
+        playlist_name=f"videos/{video.pk}/{profile}.m3u8",
     )  # fmt: skip
 
 
