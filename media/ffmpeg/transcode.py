@@ -43,6 +43,7 @@ FFMPEG = "ffmpeg"
 KEYFRAME_SECONDS = 2
 SEGMENT_SECONDS = 4
 MAX_FRAME_RATE = 30
+COMMON_FRAME_RATES = (15, 24, 25, 30)
 X264_PRESET = "veryfast"  # medium took ~2x the time here with no SSIM gain
 X264_CRF = 23
 LOUDNESS = {"I": -16, "TP": -1.5, "LRA": 11}  # EBU R128-style speech target
@@ -78,13 +79,15 @@ def transcode_timeout(duration: float) -> float:
 
 
 def output_frame_rate(probe: ProbeResult) -> Fraction:
-    """Constant output rate: the source's, capped at 30 fps; phones' variable
-    rates are rounded to a whole number."""
+    """Constant output rate: the source's, capped at 30 fps. A phone's variable
+    rate is snapped up to the nearest common rate (a 29.2 fps average plays at
+    30), so motion is not decimated."""
     rate = probe.frame_rate or MAX_FRAME_RATE
     if rate > MAX_FRAME_RATE:
         return Fraction(MAX_FRAME_RATE)
     if probe.is_vfr:
-        return Fraction(max(1, round(rate)))
+        common = [r for r in COMMON_FRAME_RATES if r >= rate * 0.97]
+        return Fraction(min(common) if common else max(1, round(rate)))
     return Fraction(rate).limit_denominator(1001)
 
 
