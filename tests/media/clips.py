@@ -32,15 +32,18 @@ def make_clip(
     vfr: bool = False,
     container: str = "mp4",
     faststart: bool = False,
+    picture: str | None = None,
 ) -> Path:
     """A moving test pattern (testsrc2) with a tone, encoded like a phone would.
 
     ``rotate`` writes display-rotation metadata (as phones do for portrait video)
     without turning the pixels; ``vfr`` drops every fourth frame and keeps the
     gaps in the timestamps, as variable-frame-rate phone recordings have.
+    ``picture`` replaces the test pattern with another lavfi video source.
     """
     path = Path(path)
-    args = ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate={fps}"]
+    picture = picture or f"testsrc2=size={size}:rate={fps}"
+    args = ["-f", "lavfi", "-i", picture]
     if audio:
         args += ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100"]
     args += ["-t", str(duration)]
@@ -72,12 +75,17 @@ def make_clip(
 
 
 def make_audio(
-    path: Path, *, duration: float = 2, container: str | None = None
+    path: Path,
+    *,
+    duration: float = 2,
+    container: str | None = None,
+    volume: float = 1.0,
 ) -> Path:
-    """A speech-band tone; the container follows the suffix (.mp3, .m4a, .wav)."""
+    """A speech-band tone; the container follows the suffix (.mp3, .m4a, .wav).
+    ``volume`` scales the tone (0.05 is a quiet recording, about -40 LUFS)."""
     path = Path(path)
     args = ["-f", "lavfi", "-i", "sine=frequency=300:sample_rate=44100",
-            "-t", str(duration)]  # fmt: skip
+            "-af", f"volume={volume}", "-t", str(duration)]  # fmt: skip
     if container:
         args += ["-f", container]
     _ffmpeg(*args, str(path))
