@@ -6,3 +6,8 @@ class MediaConfig(AppConfig):
     name = "media"
     label = "media"
     verbose_name = _("视频与音频")
+
+    def ready(self):
+        from media.signals import register_signal_handlers
+
+        register_signal_handlers()

@@ -169,6 +169,8 @@ WAGTAILDOCS_EXTENSIONS = [
 ]
 WAGTAILMEDIA = {
     "MEDIA_MODEL": "media.Video",
+    # Probes every upload (ffprobe, bounded) so a refused file shows its reason.
+    "MEDIA_FORM_BASE": "media.forms.VideoForm",
     "AUDIO_EXTENSIONS": ["aac", "m4a", "mp3", "oga", "ogg", "wav", "flac", "opus"],
     "VIDEO_EXTENSIONS": ["mp4", "m4v", "mov", "mkv", "webm", "avi", "3gp"],
 }
@@ -256,6 +258,20 @@ MEDIA_MAX_WIDTH = int(os.environ.get("MEDIA_MAX_WIDTH", "3840"))
 MEDIA_MAX_HEIGHT = int(os.environ.get("MEDIA_MAX_HEIGHT", "2160"))
 MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MEDIA_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
 MEDIA_TRANSCODE_MAX_ATTEMPTS = int(os.environ.get("MEDIA_TRANSCODE_MAX_ATTEMPTS", "3"))
+# A transcode worker renews its claim's lease every third of this; a dead worker's
+# row becomes claimable again once the lease expires.
+MEDIA_TRANSCODE_LEASE_SECONDS = int(
+    os.environ.get("MEDIA_TRANSCODE_LEASE_SECONDS", "90")
+)
+# Queued rows waiting longer than this are sent again (lost broker messages).
+MEDIA_RECONCILE_QUEUED_AFTER_SECONDS = int(
+    os.environ.get("MEDIA_RECONCILE_QUEUED_AFTER_SECONDS", "600")
+)
+MEDIA_PROBE_TIMEOUT_SECONDS = int(os.environ.get("MEDIA_PROBE_TIMEOUT_SECONDS", "20"))
+CELERY_BEAT_SCHEDULE["media-reconcile-videos"] = {
+    "task": "media.tasks.reconcile_videos",
+    "schedule": 60.0,
+}
 
 LOGGING = {
     "version": 1,
