@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
@@ -28,12 +28,17 @@ _PR_SET_PDEATHSIG = 1
 STDERR_TAIL_BYTES = 8192
 
 
-def _die_with_parent() -> None:  # runs in the child between fork and exec
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except Exception:  # noqa: BLE001 - best effort; killpg still applies
-        pass
+def _die_with_parent(parent_pid: int) -> Callable[[], None]:
+    def preexec() -> None:  # runs in the child between fork and exec
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except Exception:  # noqa: BLE001 - best effort; killpg still applies
+            pass
+        if os.getppid() != parent_pid:  # the parent died before prctl took effect
+            os._exit(1)
+
+    return preexec
 
 
 class ProcessTimeout(Exception):
@@ -58,29 +63,48 @@ def kill_group(proc: subprocess.Popen) -> None:
         proc.wait(timeout=10)
 
 
-@contextlib.contextmanager
-def _kill_on_sigterm(proc: subprocess.Popen) -> Iterator[None]:
+class _SigtermGuard:
     """While the child runs, a SIGTERM to us first kills its group, then does
-    whatever SIGTERM did before (Celery's handler, or the default: exit)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.getsignal(signal.SIGTERM)
+    whatever SIGTERM did before (Celery's handler, or the default: exit).
 
-    def handler(signum, frame):
-        kill_group(proc)
-        signal.signal(signal.SIGTERM, previous)
-        if callable(previous):
-            previous(signum, frame)
-        elif previous == signal.SIG_DFL:
+    Installed before the child starts, so a SIGTERM that lands between fork and
+    the end of Popen is not lost: it is acted on once the child is known.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self.pending: tuple | None = None
+        self.previous = None
+        self.active = threading.current_thread() is threading.main_thread()
+
+    def __enter__(self) -> _SigtermGuard:
+        if self.active:
+            self.previous = signal.getsignal(signal.SIGTERM)
+            signal.signal(signal.SIGTERM, self._handle)
+        return self
+
+    def attach(self, proc: subprocess.Popen) -> None:
+        self.proc = proc
+        if self.pending:
+            self._handle(*self.pending)
+
+    def _handle(self, signum, frame) -> None:
+        if self.proc is None:
+            self.pending = (signum, frame)
+            return
+        kill_group(self.proc)
+        self._restore()
+        if callable(self.previous):
+            self.previous(signum, frame)
+        elif self.previous in (signal.SIG_DFL, None):
             os.kill(os.getpid(), signal.SIGTERM)
 
-    signal.signal(signal.SIGTERM, handler)
-    try:
-        yield
-    finally:
-        if signal.getsignal(signal.SIGTERM) is handler:
-            signal.signal(signal.SIGTERM, previous)
+    def _restore(self) -> None:
+        if self.active and signal.getsignal(signal.SIGTERM) == self._handle:
+            signal.signal(signal.SIGTERM, self.previous)
+
+    def __exit__(self, *exc) -> None:
+        self._restore()
 
 
 def run_process(
@@ -96,22 +120,22 @@ def run_process(
     """
     deadline = time.monotonic() + timeout
     stdout_lines: list[str] = []
-    with tempfile.TemporaryFile() as err:
+    with tempfile.TemporaryFile() as err, _SigtermGuard() as guard:
         proc = subprocess.Popen(
             list(argv),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=err,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent(os.getpid()),
         )
         try:
-            with _kill_on_sigterm(proc):
-                timed_out = _pump(proc, deadline, stdout_lines, on_stdout_line)
-                if timed_out:
-                    kill_group(proc)
-                else:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            guard.attach(proc)
+            timed_out = _pump(proc, deadline, stdout_lines, on_stdout_line)
+            if timed_out:
+                kill_group(proc)
+            else:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             kill_group(proc)
             timed_out = True
