@@ -9,6 +9,7 @@ import logging
 import os
 import subprocess
 import tempfile
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +21,10 @@ from django.db import connection
 logger = logging.getLogger(__name__)
 
 CHECK_TIMEOUT_SECONDS = 3.0
+# /healthz needs no login: remembering a passing ffmpeg check for a while keeps a
+# flood of probes from becoming a flood of child processes.
+FFMPEG_OK_REMEMBERED_SECONDS = 30.0
+_ffmpeg_ok_at: dict[tuple[str, str], float] = {}
 
 CheckResult = dict[str, object]
 
@@ -114,11 +119,19 @@ def _run_version(binary: str) -> None:
 
 
 def check_ffmpeg() -> CheckResult:
+    binaries = (settings.FFMPEG_BINARY, settings.FFPROBE_BINARY)
+    passed_at = _ffmpeg_ok_at.get(binaries)
+    if passed_at is not None and time.monotonic() - passed_at < (
+        FFMPEG_OK_REMEMBERED_SECONDS
+    ):
+        return _ok()
     try:
-        _run_version(settings.FFMPEG_BINARY)
-        _run_version(settings.FFPROBE_BINARY)
+        for binary in binaries:
+            _run_version(binary)
     except Exception as exc:
+        _ffmpeg_ok_at.pop(binaries, None)
         return _failed("ffmpeg", exc)
+    _ffmpeg_ok_at[binaries] = time.monotonic()
     return _ok()
 
 

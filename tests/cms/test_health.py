@@ -89,3 +89,17 @@ def test_filesystem_broker_fails_when_its_folder_is_missing(client, tmp_path):
 
 def test_health_needs_no_login_and_refuses_writes(client):
     assert client.post(reverse("healthz")).status_code == 405
+
+
+def test_a_passing_ffmpeg_check_is_remembered_briefly(client, monkeypatch):
+    from cms import health
+
+    calls = []
+    real_run = health._run_version
+    monkeypatch.setattr(
+        health, "_run_version", lambda binary: calls.append(binary) or real_run(binary)
+    )
+    monkeypatch.setattr(health, "_ffmpeg_ok_at", {})
+    get_health(client)
+    get_health(client)
+    assert len(calls) == 2  # ffmpeg and ffprobe, once
