@@ -13,3 +13,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+from lessons.api import router as lessons_router  # noqa: E402
+
+api.add_router("/lessons/", lessons_router)

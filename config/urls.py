@@ -12,6 +12,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("api/", api.urls),
     path("", include("cms.urls")),
+    path("", include("lessons.urls")),
 ]
 
 if settings.SERVE_MEDIA:

@@ -1,0 +1,171 @@
+// Lesson video player: nothing but the poster loads until the learner presses play.
+// Then hls.js (a static file from npm, never a CDN) streams the HLS ladder, starting
+// on the lowest rung when the network is slow; the MP4 is the fallback.
+// Captions on/off and the playback speed are remembered on the phone.
+
+const CAPTIONS_KEY = "wkt.captions";
+const RATE_KEY = "wkt.rate";
+const MP4_CODECS = 'video/mp4; codecs="avc1.42E01E,mp4a.40.2"';
+
+function remembered(key, fallback) {
+  try {
+    return localStorage.getItem(key) ?? fallback;
+  } catch {
+    return fallback; // storage blocked (private mode, some in-app browsers)
+  }
+}
+
+function remember(key, value) {
+  try {
+    localStorage.setItem(key, value);
+  } catch {
+    /* not remembered: the control still works for this page */
+  }
+}
+
+function slowNetwork() {
+  const c = navigator.connection;
+  if (!c) return false;
+  return Boolean(c.saveData) || ["slow-2g", "2g", "3g"].includes(c.effectiveType);
+}
+
+function mseSupported() {
+  const MS = window.ManagedMediaSource || window.MediaSource;
+  return Boolean(MS && MS.isTypeSupported && MS.isTypeSupported(MP4_CODECS));
+}
+
+let hlsLoading;
+function loadHls(src) {
+  if (window.Hls) return Promise.resolve(window.Hls);
+  hlsLoading ??= new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = () => (window.Hls ? resolve(window.Hls) : reject());
+    script.onerror = reject;
+    document.head.append(script);
+  });
+  return hlsLoading;
+}
+
+function captionTracks(video) {
+  return [...video.textTracks].filter(
+    (t) => t.kind === "captions" || t.kind === "subtitles",
+  );
+}
+
+function setupCaptions(figure, video) {
+  const button = figure.querySelector("[data-captions]");
+  const tracks = captionTracks(video);
+  if (!button || !tracks.length) return;
+  const apply = (on) => {
+    tracks.forEach((t, i) => (t.mode = on && i === 0 ? "showing" : "disabled"));
+    button.setAttribute("aria-pressed", String(on));
+  };
+  apply(remembered(CAPTIONS_KEY, "on") === "on");
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const on = button.getAttribute("aria-pressed") !== "true";
+    apply(on);
+    remember(CAPTIONS_KEY, on ? "on" : "off");
+  });
+  // The native controls' caption menu changes tracks too: keep button and memory true.
+  video.textTracks.addEventListener("change", () => {
+    const on = tracks.some((t) => t.mode === "showing");
+    button.setAttribute("aria-pressed", String(on));
+    remember(CAPTIONS_KEY, on ? "on" : "off");
+  });
+}
+
+function setupSpeed(figure, video) {
+  const select = figure.querySelector("[data-speed]");
+  if (!select) return;
+  const apply = (rate) => {
+    video.defaultPlaybackRate = rate;
+    video.playbackRate = rate;
+  };
+  const saved = remembered(RATE_KEY, "1");
+  if ([...select.options].some((o) => o.value === saved)) select.value = saved;
+  apply(Number(select.value));
+  select.closest("[data-speed-control]").hidden = false;
+  select.addEventListener("change", () => {
+    apply(Number(select.value));
+    remember(RATE_KEY, select.value);
+  });
+}
+
+function useMp4(video, start) {
+  const at = video.currentTime || start;
+  video.src = video.dataset.mp4 + (at ? `#t=${at}` : "");
+  video.dataset.engine = "mp4";
+}
+
+async function attach(figure, video) {
+  const hlsUrl = video.dataset.hls;
+  const start = Number(video.dataset.start || 0);
+  if (hlsUrl && mseSupported()) {
+    try {
+      const Hls = await loadHls(figure.dataset.hlsSrc);
+      if (Hls.isSupported()) {
+        const slow = slowNetwork();
+        const hls = new Hls({
+          startLevel: slow ? 0 : -1,
+          capLevelToPlayerSize: true,
+          startPosition: start || -1,
+        });
+        hls.on(Hls.Events.ERROR, (_event, data) => {
+          if (!data.fatal) return;
+          hls.destroy();
+          useMp4(video, start);
+          video.play().catch(() => {});
+        });
+        hls.loadSource(hlsUrl);
+        hls.attachMedia(video);
+        video.dataset.engine = "hls.js";
+        video.dataset.startLevel = slow ? "0" : "auto";
+        return;
+      }
+    } catch {
+      /* hls.js did not load: fall through to native HLS or the MP4 */
+    }
+  }
+  if (hlsUrl && video.canPlayType("application/vnd.apple.mpegurl")) {
+    video.src = hlsUrl;
+    if (start) video.addEventListener("loadedmetadata", () => (video.currentTime = start), { once: true });
+    video.dataset.engine = "native";
+  } else {
+    useMp4(video, start);
+  }
+}
+
+function setup(figure) {
+  const video = figure.querySelector("video");
+  const play = figure.querySelector("[data-play]");
+  if (!video || !play) return;
+  // Without JavaScript the <video> plays its MP4 <source> with native controls;
+  // with it, nothing loads until play is pressed, and then the HLS ladder does.
+  video.querySelectorAll("source").forEach((s) => s.remove());
+  video.controls = false;
+  play.hidden = false;
+  setupCaptions(figure, video);
+  setupSpeed(figure, video);
+  const end = Number(video.dataset.end || 0);
+  if (end) {
+    video.addEventListener("timeupdate", () => {
+      if (video.currentTime >= end) video.pause();
+    });
+  }
+  play.addEventListener(
+    "click",
+    async () => {
+      play.hidden = true;
+      video.controls = true;
+      await attach(figure, video);
+      video.playbackRate = video.defaultPlaybackRate;
+      video.play().catch(() => {});
+      video.focus();
+    },
+    { once: true },
+  );
+}
+
+document.querySelectorAll("[data-player]").forEach(setup);

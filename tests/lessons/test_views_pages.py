@@ -1,0 +1,179 @@
+"""Learner pages: login, the story as a conversation, no outcome before choosing."""
+
+import pytest
+
+from lessons.models import DecisionChoice, Topic
+from lessons.services import decision_record
+from tests.factories import learner
+from tests.lessons.factories import (
+    CoursePageFactory,
+    LessonPageFactory,
+    course_index,
+    learning_home,
+)
+from tests.lessons.stories import (
+    BEST_CONSEQUENCE,
+    POOR_CONSEQUENCE,
+    decision_id_of,
+    story_lesson,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def worker(client):
+    user = learner()
+    client.force_login(user)
+    return user
+
+
+@pytest.mark.parametrize("page", ["home", "catalogue", "course", "lesson"])
+def test_anonymous_visitors_are_sent_to_login(client, page):
+    lesson = story_lesson()
+    url = {
+        "home": learning_home().url,
+        "catalogue": course_index().url,
+        "course": lesson.get_parent().url,
+        "lesson": lesson.url,
+    }[page]
+
+    response = client.get(url)
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/accounts/login/?next={url}"
+
+
+def test_lesson_page_renders_dialogue_with_speakers_and_avatars(client, worker):
+    lesson = story_lesson()
+
+    response = client.get(lesson.url)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<h2>楼道里的杂物</h2>" in html
+    assert '<span class="speaker-name">王阿姨</span>' in html
+    assert '<span class="speaker-role">居民</span>' in html
+    assert 'aria-hidden="true">王</span>' in html  # the text avatar
+    assert "楼道里堆满了东西,谁来管?" in html
+    # The social worker's own lines sit on the other side, like one's own messages.
+    assert html.count('class="line line--self"') == 1
+
+
+def test_consequences_are_not_in_the_page_before_choosing(client, worker):
+    lesson = story_lesson()
+
+    html = client.get(lesson.url).content.decode()
+
+    assert "召集楼组会议" in html  # the options are there
+    assert BEST_CONSEQUENCE not in html
+    assert POOR_CONSEQUENCE not in html
+    assert "best" not in html and "poor" not in html  # nor the ratings
+
+
+def test_after_choosing_only_the_chosen_consequence_is_shown(client, worker):
+    lesson = story_lesson()
+    decision_record(
+        user=worker, lesson=lesson, decision_id=decision_id_of(lesson), option_index=1
+    )
+
+    html = client.get(lesson.url).content.decode()
+
+    assert POOR_CONSEQUENCE in html
+    assert BEST_CONSEQUENCE not in html
+    assert 'value="1" required checked' in html
+
+
+def test_another_workers_choice_is_not_shown(client, worker):
+    lesson = story_lesson()
+    decision_record(
+        user=learner(),
+        lesson=lesson,
+        decision_id=decision_id_of(lesson),
+        option_index=1,
+    )
+
+    html = client.get(lesson.url).content.decode()
+
+    assert POOR_CONSEQUENCE not in html
+
+
+def test_a_lesson_that_is_not_live_is_not_found(client, worker):
+    lesson = story_lesson()
+    url = lesson.url
+    lesson.unpublish()
+
+    assert client.get(url).status_code == 404
+
+
+def test_plain_form_post_records_the_choice_and_returns_to_the_decision(client, worker):
+    lesson = story_lesson()
+    decision_id = decision_id_of(lesson)
+
+    response = client.post(
+        f"/lesson-decisions/{lesson.pk}/",
+        {"decision_id": decision_id, "option_index": "0"},
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{lesson.url}#decision-{decision_id}"
+    assert DecisionChoice.objects.get(user=worker).option_index == 0
+
+
+def test_plain_form_post_refuses_an_option_out_of_range(client, worker):
+    lesson = story_lesson()
+
+    response = client.post(
+        f"/lesson-decisions/{lesson.pk}/",
+        {"decision_id": decision_id_of(lesson), "option_index": "7"},
+    )
+
+    assert response.status_code == 400
+    assert not DecisionChoice.objects.exists()
+
+
+def test_lesson_page_loads_no_video_library_before_play(client, worker):
+    html = client.get(story_lesson().url).content.decode()
+
+    assert "hls.light.min.js" not in html.split("data-hls-src")[0]
+    assert "<script src=" not in html
+
+
+def test_home_feed_lists_the_workers_started_lessons_first(client, worker):
+    started = story_lesson(title="楼道杂物怎么办")
+    story_lesson(title="睦邻门是怎么开的")
+    decision_record(
+        user=worker, lesson=started, decision_id=decision_id_of(started), option_index=0
+    )
+
+    html = client.get(learning_home().url).content.decode()
+
+    continue_section = html.split('id="feed-continue"')[1].split("</section>")[0]
+    assert "楼道杂物怎么办" in continue_section
+    assert "睦邻门是怎么开的" not in continue_section
+
+
+def test_catalogue_filters_by_topic(client, worker):
+    law = Topic.objects.get(slug="rule-of-law")
+    course = CoursePageFactory(title="电梯纠纷调解")
+    LessonPageFactory(parent=course, title="明园大楼的电梯", topic=law)
+    CoursePageFactory(title="睦邻客厅改造")
+
+    html = client.get(course_index().url, {"topic": "rule-of-law"}).content.decode()
+
+    assert "电梯纠纷调解" in html
+    assert "明园大楼的电梯" in html
+    assert "睦邻客厅改造" not in html
+
+
+def test_course_page_lists_its_live_lessons_in_order(client, worker):
+    course = CoursePageFactory(title="三轮议事法则")
+    LessonPageFactory(parent=course, title="组先议")
+    LessonPageFactory(parent=course, title="小区续议")
+    hidden = LessonPageFactory(parent=course, title="三委再议")
+    hidden.unpublish()
+
+    html = client.get(course.url).content.decode()
+
+    assert html.index("组先议") < html.index("小区续议")
+    assert "三委再议" not in html
