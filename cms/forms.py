@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 
 class LearnerLoginForm(AuthenticationForm):
@@ -7,6 +8,8 @@ class LearnerLoginForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Imported workers sign in with their mobile number as the username.
+        self.fields["username"].label = _("手机号或用户名")
         self.fields["username"].widget.attrs.update(
             {
                 "autocomplete": "username",

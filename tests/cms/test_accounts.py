@@ -30,6 +30,7 @@ def test_login_page_is_a_mobile_form_in_chinese(client):
     assert 'autocomplete="username"' in html
     assert 'autocomplete="current-password"' in html
     assert "登录微课堂" in html
+    assert "手机号或用户名" in html
 
 
 def test_learner_logs_in_and_lands_on_the_home_page(client):

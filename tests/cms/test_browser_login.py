@@ -21,7 +21,7 @@ def test_learner_logs_in_and_sees_the_chinese_home_page(phone_page):
     page = phone_page
     page.goto("/accounts/login/")
     assert page.get_attribute("html", "lang") == "zh-hans"
-    page.get_by_label("用户名").fill(worker.username)
+    page.get_by_label("手机号或用户名").fill(worker.username)
     page.get_by_label("密码").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="登录").click()
 
