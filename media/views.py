@@ -63,13 +63,8 @@ def caption_upload(request, video_id: int):
             file=form.cleaned_data["file"],
         )
     except CaptionError as exc:
-        if exc.line_no:
-            text = _("字幕文件第 %(line)d 行有误：%(reason)s") % {
-                "line": exc.line_no,
-                "reason": exc.reason,
-            }
-        else:
-            text = _("字幕文件无法使用：%(reason)s") % {"reason": exc.reason}
+        # The reason names the wrong line ("第 6 行：…").
+        text = _("字幕文件无法使用：%(reason)s") % {"reason": exc.reason}
         messages.error(request, text)
         return _back_to_edit(video)
     messages.success(

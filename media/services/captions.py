@@ -6,15 +6,11 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils.translation import gettext
 
-from media.ffmpeg.captions import captions_to_webvtt
-from media.ffmpeg.errors import CaptionError
+from media.ffmpeg.captions import MAX_CAPTION_BYTES, captions_to_webvtt
 from media.models import Video, VideoCaption
 
 logger = logging.getLogger(__name__)
-
-MAX_CAPTION_BYTES = 2 * 1024 * 1024
 
 
 def caption_attach(
@@ -22,13 +18,13 @@ def caption_attach(
 ) -> VideoCaption:
     """Attach (or replace) the caption track of a language.
 
-    Raises CaptionError with the wrong line's number when the file is refused.
+    Raises media.ffmpeg.errors.CaptionError (with the wrong line's number) when
+    the file is refused.
     """
     if language not in VideoCaption.Language.values:
         raise ValueError(f"unsupported caption language {language!r}")
+    # Read one byte past the limit so that captions_to_webvtt refuses it by size.
     data = file.read(MAX_CAPTION_BYTES + 1)
-    if len(data) > MAX_CAPTION_BYTES:
-        raise CaptionError(0, gettext("字幕文件过大（上限 2 MB）。"))
     webvtt = captions_to_webvtt(data, filename=getattr(file, "name", "") or "")
     with transaction.atomic():
         caption = (

@@ -39,6 +39,9 @@ class VideoFactory(factory.django.DjangoModelFactory):
 
 
 class ReadyVideoFactory(VideoFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     status = Video.Status.READY
     progress = 100
     output_prefix = factory.Sequence(lambda n: f"videos/factory-{n}/ready")

@@ -1,0 +1,98 @@
+"""Replacing a video's file re-transcodes it; deleting it removes every output."""
+
+import pytest
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from media.models import Video
+from media.services import TranscodeOutcome, video_create, video_transcode
+from tests.factories import trainer
+from tests.media.conftest import storage_files
+from tests.media.factories import ReadyVideoFactory, VideoFactory
+
+
+@pytest.mark.django_db
+def test_replacing_the_file_in_the_admin_queues_a_new_transcode(
+    client, other_clip, transcode_queue, django_capture_on_commit_callbacks
+):
+    video = ReadyVideoFactory(attempts=2, progress=100)
+    client.force_login(trainer())
+    upload = SimpleUploadedFile("new.mp4", other_clip.read_bytes(), "video/mp4")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("wagtailmedia:edit", args=(video.pk,)),
+            {"title": video.title, "file": upload},
+        )
+    assert response.status_code == 302
+    video.refresh_from_db()
+    assert (video.status, video.attempts, video.progress) == ("queued", 0, 0)
+    assert (video.width, video.height) == (320, 240)  # probed from the new file
+    assert transcode_queue.video_ids() == [video.pk]
+
+
+@pytest.mark.django_db
+def test_saving_without_a_new_file_does_not_requeue(
+    transcode_queue, django_capture_on_commit_callbacks
+):
+    video = ReadyVideoFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        video.title = "新标题"
+        video.save()
+    video.refresh_from_db()
+    assert video.status == Video.Status.READY
+    assert len(transcode_queue) == 0
+
+
+@pytest.mark.django_db
+def test_deleting_a_video_removes_all_its_outputs(django_capture_on_commit_callbacks):
+    video = VideoFactory()
+    for name in ("a1/master.m3u8", "a1/270p/index.m3u8", "stale/x.m4s"):
+        default_storage.save(f"videos/{video.pk}/{name}", ContentFile(b"#"))
+    assert len(storage_files(f"videos/{video.pk}")) == 3
+
+    with django_capture_on_commit_callbacks(execute=True):
+        video.delete()
+
+    assert storage_files(f"videos/{video.pk}") == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_retranscode_after_replacement_publishes_and_drops_old_outputs(
+    tiny_clip, other_clip
+):
+    with tiny_clip.open("rb") as fh:
+        video = video_create(file=File(fh, name="a.mp4"), title="a", enqueue=False)
+    video_transcode(video_id=video.pk)
+    video.refresh_from_db()
+    old_prefix = video.output_prefix
+
+    with other_clip.open("rb") as fh:
+        video.file = File(fh, name="b.mp4")
+        video._transcode_enqueue_deferred = True
+        video.save()
+    assert Video.objects.get(pk=video.pk).status == Video.Status.QUEUED
+    assert video_transcode(video_id=video.pk) == TranscodeOutcome.READY
+
+    video.refresh_from_db()
+    assert video.output_prefix != old_prefix
+    assert storage_files(old_prefix) == []
+    assert storage_files(video.output_prefix)
+    assert video.renditions.get().width == 320  # the new file's single rung
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_deleting_a_transcoded_video_leaves_nothing_in_storage(tiny_clip):
+    with tiny_clip.open("rb") as fh:
+        video = video_create(file=File(fh, name="a.mp4"), title="a", enqueue=False)
+    video_transcode(video_id=video.pk)
+    video.refresh_from_db()
+    source = video.file.name
+    assert storage_files(f"videos/{video.pk}")
+
+    video.delete()
+
+    assert storage_files(f"videos/{video.pk}") == []
+    assert not default_storage.exists(source)
