@@ -1,9 +1,14 @@
 """Simplified Chinese by default, English on request (header, cookie or switcher)."""
 
+import ast
+import subprocess
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from tests.deps import require_binary
 from tests.factories import neighbourhood, supervisor
 
 pytestmark = pytest.mark.django_db
@@ -63,3 +68,31 @@ def test_wagtail_admin_defaults_to_chinese_for_staff(client):
     client.force_login(supervisor(org_unit=neighbourhood()))
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'lang="zh-hans"' in html
+
+
+def untranslated_msgids(language: str) -> list[str]:
+    """msgids left untranslated in locale/<language>, as msgattrib sees them."""
+    po = Path(settings.LOCALE_PATHS[0]) / language / "LC_MESSAGES" / "django.po"
+    output = subprocess.run(
+        [require_binary("msgattrib"), "--untranslated", "--no-wrap", str(po)],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [
+        ast.literal_eval(line[len("msgid ") :])
+        for line in output.splitlines()
+        if line.startswith("msgid ") and line != 'msgid ""'
+    ]
+
+
+def has_chinese(text: str) -> bool:
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
+
+
+def test_every_chinese_string_in_the_catalogue_has_an_english_translation():
+    assert [m for m in untranslated_msgids("en") if has_chinese(m)] == []
+
+
+def test_every_english_msgid_has_a_chinese_translation():
+    assert [m for m in untranslated_msgids("zh_Hans") if not has_chinese(m)] == []
