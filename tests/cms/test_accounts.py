@@ -163,3 +163,16 @@ def test_site_shell_has_skip_link_nav_language_switch_and_logout(client):
     assert f'action="{reverse("accounts:logout")}"' in html
     assert "王芳" in html
     assert 'aria-current="page"' in html
+
+
+def test_anonymous_visitors_get_a_sign_in_link_that_returns_them(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.template.loader import render_to_string
+    from django.urls import resolve
+
+    request = rf.get("/courses/")
+    request.user = AnonymousUser()
+    request.resolver_match = resolve("/courses/")
+    html = render_to_string("base.html", request=request)
+    assert f'href="{reverse("accounts:login")}?next=/courses/"' in html
+    assert reverse("accounts:logout") not in html
