@@ -136,25 +136,20 @@ def build_graph(*, source: Path, probe: ProbeResult, rungs: list[Rung], out_dir:
         file_url(source),
         **untrusted_input_options(max_streams=MAX_STREAMS, demuxer=probe.format_name),
     )
-    audio = _audio_chain(upload, probe)
+    audio = audio_chain(upload, probe)
     audio_branches = audio.filter_multi_output("asplit", len(rungs))
     outputs = []
     if probe.kind == "audio":
         rung = rungs[0]
-        outputs.append(_hls_output(out_dir, rung, None, audio_branches[0], probe))
+        outputs.append(hls_output(out_dir, rung, None, audio_branches[0], probe))
     else:
         rate = output_frame_rate(probe)
         video = upload[str(probe.video_index)].filter("fps", fps=str(rate))
         video_branches = video.filter_multi_output("split", len(rungs) + 1)
         for i, rung in enumerate(rungs):
-            scaled = (
-                video_branches[i]
-                .filter("scale", rung.width, rung.height)
-                .filter("setsar", 1)
-                .filter("format", "yuv420p")
-            )
-            outputs.append(_hls_output(out_dir, rung, scaled, audio_branches[i], probe))
-        outputs.append(_poster_output(out_dir, video_branches[len(rungs)], probe))
+            scaled = scaled_video(video_branches[i], rung)
+            outputs.append(hls_output(out_dir, rung, scaled, audio_branches[i], probe))
+        outputs.append(poster_output(out_dir, video_branches[len(rungs)], probe))
     return ffmpeg.merge_outputs(*outputs)
 
 
@@ -166,7 +161,7 @@ def command_line(graph) -> list[str]:
     return [FFMPEG, *GLOBAL_ARGS, "-progress", "pipe:1", *graph.get_args()]
 
 
-def _audio_chain(upload, probe: ProbeResult):
+def audio_chain(upload, probe: ProbeResult):
     if probe.audio_index is not None:
         audio = upload[str(probe.audio_index)]
     else:
@@ -189,13 +184,40 @@ def _audio_chain(upload, probe: ProbeResult):
     )
 
 
-def _hls_output(out_dir: Path, rung: Rung, video, audio, probe: ProbeResult):
+def audio_encoder_options(rung: Rung) -> dict[str, str]:
+    return {"c:a": "aac", "b:a": str(rung.audio_bitrate), "ar": "48000"}
+
+
+def video_encoder_options(rung: Rung, probe: ProbeResult) -> dict[str, str]:
+    rate = output_frame_rate(probe)
+    return {
+        "c:v": "libx264",
+        "preset": X264_PRESET,
+        "profile:v": "high",
+        "pix_fmt": "yuv420p",
+        "crf": str(X264_CRF),
+        "maxrate": str(rung.video_bitrate),
+        "bufsize": str(rung.video_bitrate * 2),
+        # Keyframes by time, not by frame count: identical in every rung.
+        "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})",
+        "sc_threshold": "0",
+        "g": str(int(float(rate) * KEYFRAME_SECONDS * 2)),
+    }
+
+
+def scaled_video(branch, rung: Rung):
+    return (
+        branch.filter("scale", rung.width, rung.height)
+        .filter("setsar", 1)
+        .filter("format", "yuv420p")
+    )
+
+
+def hls_output(out_dir: Path, rung: Rung, video, audio, probe: ProbeResult):
     rung_dir = out_dir / rung.name
     options = {
         "format": "hls",
-        "c:a": "aac",
-        "b:a": str(rung.audio_bitrate),
-        "ar": "48000",
+        **audio_encoder_options(rung),
         "hls_time": str(SEGMENT_SECONDS),
         "hls_playlist_type": "vod",
         "hls_segment_type": "fmp4",
@@ -205,27 +227,12 @@ def _hls_output(out_dir: Path, rung: Rung, video, audio, probe: ProbeResult):
     }
     streams = [audio]
     if video is not None:
-        rate = output_frame_rate(probe)
-        options.update(
-            {
-                "c:v": "libx264",
-                "preset": X264_PRESET,
-                "profile:v": "high",
-                "pix_fmt": "yuv420p",
-                "crf": str(X264_CRF),
-                "maxrate": str(rung.video_bitrate),
-                "bufsize": str(rung.video_bitrate * 2),
-                # Keyframes by time, not by frame count: identical in every rung.
-                "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})",
-                "sc_threshold": "0",
-                "g": str(int(float(rate) * KEYFRAME_SECONDS * 2)),
-            }
-        )
+        options.update(video_encoder_options(rung, probe))
         streams = [video, audio]
     return ffmpeg.output(*streams, str(rung_dir / "index.m3u8"), **options)
 
 
-def _poster_output(out_dir: Path, branch, probe: ProbeResult):
+def poster_output(out_dir: Path, branch, probe: ProbeResult):
     at = min(3.0, probe.duration * 0.25)
     short = min(probe.width, probe.height)
     target = min(short, POSTER_SHORT_SIDE)
