@@ -16,6 +16,13 @@ for _required in (
 ):
     if not os.environ.get(_required):
         raise ImproperlyConfigured(f"{_required} must be set in production")
+# Login throttling must know how many of our proxies stand in front: too few and
+# everyone shares the proxy's address, too many and clients can forge theirs.
+if "AXES_PROXY_COUNT" not in os.environ:
+    raise ImproperlyConfigured(
+        "AXES_PROXY_COUNT must be set in production: the number of reverse "
+        "proxies in front of the app (1 behind nginx, 0 if none)"
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

@@ -13,7 +13,7 @@ def production_env(**overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_"))
+        if not key.startswith(("DJANGO_", "DATABASE_", "REDIS_", "CELERY_", "AXES_"))
     }
     env.update(
         {
@@ -22,6 +22,7 @@ def production_env(**overrides: str) -> dict[str, str]:
             "DATABASE_URL": "postgres://weiketang:Xk2-pass@db.internal:5432/weiketang",
             "REDIS_URL": "redis://redis.internal:6379/0",
             "DJANGO_ALLOWED_HOSTS": "weiketang.example.cn",
+            "AXES_PROXY_COUNT": "1",
             "DJANGO_CSRF_TRUSTED_ORIGINS": "https://weiketang.example.cn",
             "WAGTAILADMIN_BASE_URL": "https://weiketang.example.cn",
         }
@@ -67,3 +68,33 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_check(env)
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_refuses_to_start_without_the_proxy_count():
+    env = production_env()
+    del env["AXES_PROXY_COUNT"]
+    result = run_check(env)
+    assert result.returncode != 0
+    assert "AXES_PROXY_COUNT must be set in production" in result.stderr
+
+
+def test_healthz_is_exempt_from_the_https_redirect_but_pages_are_not():
+    code = (
+        "from django.test import Client;"
+        "c = Client(HTTP_HOST='weiketang.example.cn');"
+        "print(c.get('/healthz').status_code, c.get('/accounts/login/').status_code)"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    healthz, login = result.stdout.split()[-2:]
+    # /healthz answers (503: this environment's database is not reachable),
+    # while an ordinary page is sent to HTTPS.
+    assert healthz in {"200", "503"}
+    assert login == "301"
