@@ -12,7 +12,6 @@ People and the tree are changed by `import_people`, not by hand.
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.http import Http404
 from django.urls import path, reverse
 from django.utils.functional import cached_property
@@ -29,8 +28,8 @@ from cms.scoping import (
     get_org_unit_or_404,
     get_person_or_404,
     org_units_for,
-    profiles_for,
 )
+from cms.selectors import org_unit_rows, person_rows, visible_ancestry
 
 
 class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
@@ -44,10 +43,8 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 
 
 def _ancestry_label(viewer, unit: OrgUnit) -> str:
-    """ "杨浦区 › 江浦路街道", limited to the units the viewer may see."""
-    visible = org_units_for(viewer)
-    chain = list(visible.filter(pk__in=unit.get_ancestors().values("pk"))) + [unit]
-    return " › ".join(u.name for u in chain)
+    """ "江浦路街道 › 五环居民区", from the highest unit the viewer may see."""
+    return " › ".join(u.name for u in visible_ancestry(viewer=viewer, unit=unit))
 
 
 class OrgUnitIndexView(IndexView):
@@ -60,27 +57,7 @@ class OrgUnitIndexView(IndexView):
         return get_org_unit_or_404(self.request.user, pk) if pk else None
 
     def get_base_queryset(self):
-        viewer = self.request.user
-        units = org_units_for(viewer)
-        if self.parent is not None:
-            units = units.filter(
-                path__startswith=self.parent.path, depth=self.parent.depth + 1
-            )
-        else:
-            top = units.order_by("depth").values_list("depth", flat=True).first()
-            units = units.filter(depth=top or 1)
-        people_in_subtree = (
-            profiles_for(viewer)
-            .filter(org_unit__path__startswith=OuterRef("path"))
-            .order_by()
-            .annotate(one=Value(1))
-            .values("one")
-            .annotate(total=Count("*"))
-            .values("total")
-        )
-        return units.annotate(
-            people_count=Subquery(people_in_subtree, output_field=IntegerField())
-        )
+        return org_unit_rows(viewer=self.request.user, parent=self.parent)
 
     def get_page_subtitle(self):
         if self.parent is None:
@@ -163,10 +140,7 @@ class PersonIndexView(IndexView):
         return get_org_unit_or_404(self.request.user, pk) if pk else None
 
     def get_base_queryset(self):
-        profiles = profiles_for(self.request.user).select_related("user", "org_unit")
-        if self.org_unit is not None:
-            profiles = profiles.filter(org_unit__path__startswith=self.org_unit.path)
-        return profiles
+        return person_rows(viewer=self.request.user, org_unit=self.org_unit)
 
     def get_page_subtitle(self):
         if self.org_unit is None:
