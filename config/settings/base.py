@@ -257,6 +257,7 @@ MEDIA_MAX_DURATION_SECONDS = int(
 MEDIA_MAX_WIDTH = int(os.environ.get("MEDIA_MAX_WIDTH", "3840"))
 MEDIA_MAX_HEIGHT = int(os.environ.get("MEDIA_MAX_HEIGHT", "2160"))
 MEDIA_MAX_UPLOAD_BYTES = int(os.environ.get("MEDIA_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
+MEDIA_MAX_STREAMS = int(os.environ.get("MEDIA_MAX_STREAMS", "8"))
 MEDIA_TRANSCODE_MAX_ATTEMPTS = int(os.environ.get("MEDIA_TRANSCODE_MAX_ATTEMPTS", "3"))
 # A transcode worker renews its claim's lease every third of this; a dead worker's
 # row becomes claimable again once the lease expires.

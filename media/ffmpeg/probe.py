@@ -46,7 +46,7 @@ class MediaLimits:
             max_width=int(settings.MEDIA_MAX_WIDTH),
             max_height=int(settings.MEDIA_MAX_HEIGHT),
             max_bytes=int(settings.MEDIA_MAX_UPLOAD_BYTES),
-            max_streams=int(getattr(settings, "MEDIA_MAX_STREAMS", 8)),
+            max_streams=int(settings.MEDIA_MAX_STREAMS),
         )
 
 
@@ -69,6 +69,7 @@ class ProbeResult:
     video_index: int | None = None  # absolute stream indexes for -map 0:N
     audio_index: int | None = None
     audio_channels: int = 0
+    stream_count: int = 1  # the transcode refuses a file that grew more streams
 
 
 def probe_media(
@@ -143,6 +144,7 @@ def probe_media(
         video_index=video["index"] if video else None,
         audio_index=audio["index"] if audio else None,
         audio_channels=int(audio.get("channels") or 0) if audio else 0,
+        stream_count=len(streams),
     )
 
 

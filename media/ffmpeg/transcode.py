@@ -49,7 +49,6 @@ X264_CRF = 23
 LOUDNESS = {"I": -16, "TP": -1.5, "LRA": 11}  # EBU R128-style speech target
 POSTER_SHORT_SIDE = 720
 FALLBACK_MAX_SHORT_SIDE = 540
-MAX_STREAMS = 8
 
 
 @dataclass
@@ -134,7 +133,9 @@ def build_graph(*, source: Path, probe: ProbeResult, rungs: list[Rung], out_dir:
     """The whole job as one ffmpeg-python graph (one process, one decode)."""
     upload = ffmpeg.input(
         file_url(source),
-        **untrusted_input_options(max_streams=MAX_STREAMS, demuxer=probe.format_name),
+        **untrusted_input_options(
+            max_streams=max(1, probe.stream_count), demuxer=probe.format_name
+        ),
     )
     audio = audio_chain(upload, probe)
     audio_branches = audio.filter_multi_output("asplit", len(rungs))

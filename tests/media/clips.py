@@ -163,3 +163,14 @@ def make_image(path: Path) -> Path:
     _ffmpeg("-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1",
             "-update", "1", str(path))  # fmt: skip
     return Path(path)
+
+
+def make_zeroed_media_data(src: Path, dst: Path) -> Path:
+    """``src`` (an MP4 with its index at the end) with every media byte zeroed:
+    the container is intact, the pictures cannot be decoded."""
+    data = bytearray(Path(src).read_bytes())
+    at = data.find(b"mdat")
+    size = int.from_bytes(data[at - 4 : at], "big")
+    data[at + 4 : at - 4 + size] = bytes(size - 8)
+    Path(dst).write_bytes(data)
+    return Path(dst)

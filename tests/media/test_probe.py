@@ -16,6 +16,7 @@ from tests.media.clips import (
     make_hls_trap,
     make_image,
     make_truncated,
+    make_zeroed_media_data,
 )
 
 LIMITS = MediaLimits(
@@ -131,6 +132,11 @@ def test_video_upload_without_a_video_stream_is_refused(tmp_path):
     assert rejected(audio, expect="video").code == "no_video"
 
 
+def test_video_whose_pictures_cannot_be_decoded_is_refused(tmp_path, clip):
+    broken = make_zeroed_media_data(clip, tmp_path / "zeroed.mp4")
+    assert rejected(broken, expect="video").code == "undecodable_video"
+
+
 def test_audio_upload_without_audio_is_refused(tmp_path):
     silent = make_clip(tmp_path / "silent.mp4", audio=False)
     assert rejected(silent, expect="audio").code == "no_audio"
@@ -168,6 +174,8 @@ def test_limits_come_from_settings(settings):
     settings.MEDIA_MAX_WIDTH = 1920
     settings.MEDIA_MAX_HEIGHT = 1080
     settings.MEDIA_MAX_UPLOAD_BYTES = 1000
+    settings.MEDIA_MAX_STREAMS = 4
     assert MediaLimits.from_settings() == MediaLimits(
-        max_duration=600, max_width=1920, max_height=1080, max_bytes=1000
-    )
+        max_duration=600, max_width=1920, max_height=1080, max_bytes=1000,
+        max_streams=4,
+    )  # fmt: skip
