@@ -9,6 +9,7 @@ stale duplicate (its claim was taken over or reset) deletes its own uploads.
 from __future__ import annotations
 
 import enum
+import hashlib
 import logging
 import posixpath
 import shutil
@@ -20,7 +21,7 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -50,7 +51,8 @@ def video_transcode(*, video_id: int, worker: str = "") -> TranscodeOutcome:
     if token is None:
         return TranscodeOutcome.SKIPPED
     video = Video.objects.get(pk=video_id)
-    workdir = Path(tempfile.mkdtemp(prefix=f"weiketang-transcode-{video_id}-"))
+    _remove_leftover_workdirs(video_id)
+    workdir = Path(tempfile.mkdtemp(prefix=_workdir_prefix(video_id)))
     heartbeat = LeaseHeartbeat(video_id=video_id, token=token)
     heartbeat.start()
     try:
@@ -83,6 +85,22 @@ def video_transcode(*, video_id: int, worker: str = "") -> TranscodeOutcome:
     finally:
         heartbeat.stop()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _workdir_prefix(video_id: int) -> str:
+    # Tagged with the database, so installations sharing a temp dir never
+    # mistake each other's video ids.
+    db = connection.settings_dict
+    tag = hashlib.sha1(f"{db['HOST']}:{db['PORT']}/{db['NAME']}".encode()).hexdigest()
+    return f"weiketang-transcode-{tag[:8]}-{video_id}-"
+
+
+def _remove_leftover_workdirs(video_id: int) -> None:
+    """A SIGKILLed attempt runs no cleanup; its successor (which now holds the
+    claim) removes what it left in this machine's temp dir."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_workdir_prefix(video_id)}*"):
+        logger.info("removing the leftover work dir %s", path)
+        shutil.rmtree(path, ignore_errors=True)
 
 
 def _detail(exc: Exception) -> str:
