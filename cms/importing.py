@@ -1,7 +1,8 @@
-"""Reading a people file (CSV or XLSX) into rows with their line numbers.
+"""Reading an import file (CSV or XLSX) into rows with their line numbers.
 
 Only parsing lives here; what a row means, and whether it is valid, is decided by
-`cms.services.people.people_import`.
+the services (`cms.services.people.people_import`,
+`cms.services.org_units.org_units_import`).
 """
 
 from __future__ import annotations
@@ -30,15 +31,42 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "employee_no": ("工号", "employee_no"),
     "password": ("初始密码", "password", "initial_password"),
 }
-_HEADER_TO_FIELD = {
-    alias.replace(" ", "").lower(): field
-    for field, aliases in COLUMN_ALIASES.items()
-    for alias in aliases
+ORG_UNIT_COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "name": ("名称", "name"),
+    "level": ("层级", "level"),
+    "code": ("组织编码", "code", "org_code"),
+    "parent_code": ("上级编码", "parent_code", "parent"),
 }
 
 
 class ImportFileError(Exception):
     """The file as a whole cannot be read (wrong type, no header, unknown column)."""
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """The columns a file may have: canonical field -> accepted headers."""
+
+    aliases: dict[str, tuple[str, ...]]
+    # Each entry is a group of fields of which at least one must be present.
+    required: tuple[tuple[str, ...], ...]
+
+    def field_for(self, header: str) -> str | None:
+        key = header.replace(" ", "").lower()
+        for field, aliases in self.aliases.items():
+            if key in {alias.replace(" ", "").lower() for alias in aliases}:
+                return field
+        return None
+
+
+PEOPLE_TABLE = TableSpec(
+    aliases=COLUMN_ALIASES,
+    required=(("name",), ("phone",), ("position",), ("org_code", "street")),
+)
+ORG_UNIT_TABLE = TableSpec(
+    aliases=ORG_UNIT_COLUMN_ALIASES,
+    required=(("name",), ("level",), ("code",), ("parent_code",)),
+)
 
 
 @dataclass(frozen=True)
@@ -48,12 +76,20 @@ class ImportRow:
 
 
 def read_people_file(path: str | Path) -> list[ImportRow]:
+    return read_table_file(path, PEOPLE_TABLE)
+
+
+def read_org_units_file(path: str | Path) -> list[ImportRow]:
+    return read_table_file(path, ORG_UNIT_TABLE)
+
+
+def read_table_file(path: str | Path, spec: TableSpec) -> list[ImportRow]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _rows_from_table(_csv_table(path.read_bytes()))
+        return _rows_from_table(_csv_table(path.read_bytes()), spec)
     if suffix == ".xlsx":
-        return _rows_from_table(_xlsx_table(path))
+        return _rows_from_table(_xlsx_table(path), spec)
     raise ImportFileError(_("只支持 .csv 和 .xlsx 文件,收到的是“%s”。") % path.name)
 
 
@@ -95,7 +131,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _rows_from_table(table) -> list[ImportRow]:
+def _rows_from_table(table, spec: TableSpec) -> list[ImportRow]:
     fields: list[str | None] | None = None
     rows: list[ImportRow] = []
     for line, record in table:
@@ -103,7 +139,7 @@ def _rows_from_table(table) -> list[ImportRow]:
         if not any(cells):
             continue
         if fields is None:
-            fields = _header_fields(cells)
+            fields = _header_fields(cells, spec)
             continue
         values = {
             field: cells[index] if index < len(cells) else ""
@@ -116,25 +152,21 @@ def _rows_from_table(table) -> list[ImportRow]:
     return rows
 
 
-def _header_fields(cells: list[str]) -> list[str | None]:
+def _header_fields(cells: list[str], spec: TableSpec) -> list[str | None]:
     fields: list[str | None] = []
     unknown = []
     for cell in cells:
-        key = cell.replace(" ", "").lower()
-        if not key:
-            fields.append(None)
-        elif key in _HEADER_TO_FIELD:
-            fields.append(_HEADER_TO_FIELD[key])
-        else:
+        field = spec.field_for(cell) if cell else None
+        if cell and field is None:
             unknown.append(cell)
-            fields.append(None)
+        fields.append(field)
     if unknown:
         raise ImportFileError(_("表头中有无法识别的列:%s") % "、".join(unknown))
     missing = [
-        COLUMN_ALIASES[f][0] for f in ("name", "phone", "position") if f not in fields
+        _("或").join(spec.aliases[field][0] for field in group)
+        for group in spec.required
+        if not any(field in fields for field in group)
     ]
-    if "org_code" not in fields and "street" not in fields:
-        missing.append(_("街道(或组织编码)"))
     if missing:
         raise ImportFileError(_("表头缺少必需的列:%s") % "、".join(missing))
     return fields
