@@ -75,8 +75,8 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    first_name = factory.Sequence(lambda n: f"社工{n}")
-    last_name = "张"
+    first_name = factory.Sequence(lambda n: f"张社工{n}")
+    last_name = ""
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
 

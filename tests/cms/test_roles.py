@@ -130,3 +130,16 @@ def test_resyncing_roles_does_not_grant_forbidden_permissions():
     group.permissions.add(Permission.objects.get(codename="change_user"))
     sync_role_permissions(apps)
     assert not group.permissions.filter(codename="change_user").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_survive_a_transactional_test_flush_first():
+    # Transactional tests truncate every table afterwards; the post_migrate hook
+    # must bring the groups back for the next test.
+    assert learner().groups.filter(name=LEARNERS).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_roles_survive_a_transactional_test_flush_second():
+    assert Group.objects.filter(name__in=[LEARNERS, TRAINERS, SUPERVISORS]).count() == 3
+    assert trainer().has_perm("media.change_video")
