@@ -180,6 +180,6 @@ def lesson_length_warning(estimate: LessonEstimate) -> str | None:
     if not estimate.too_long:
         return None
     return _(
-        "这节微课预计需要 %(minutes)d 分钟,超过了 %(limit)d 分钟。"
-        "社工多在碎片时间用手机学习,建议拆成两节。"
+        "这节微课预计需要 %(minutes)d 分钟，超过了 %(limit)d 分钟。"
+        "社工多在碎片时间用手机学习，建议拆成两节。"
     ) % {"minutes": estimate.minutes, "limit": settings.LESSON_WARN_MINUTES}

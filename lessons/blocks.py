@@ -30,7 +30,7 @@ class SceneBlock(blocks.StructBlock):
         label=_("场景名"),
         max_length=64,
         validators=[validate_unicode_slug],
-        help_text=_("字母、数字、汉字、连字符或下划线,决策选项用它跳转到本场景。"),
+        help_text=_("字母、数字、汉字、连字符或下划线，决策选项用它跳转到本场景。"),
     )
     title = blocks.CharBlock(label=_("标题"), max_length=120)
     setting = blocks.TextBlock(label=_("场景说明"), required=False)
@@ -71,7 +71,7 @@ class DecisionOptionBlock(blocks.StructBlock):
         label=_("跳转到场景"),
         required=False,
         max_length=64,
-        help_text=_("可选:填写本课中某个场景的场景名,选择后故事从那里继续。"),
+        help_text=_("可选：填写本课中某个场景的场景名，选择后故事从那里继续。"),
     )
 
     class Meta:
@@ -93,8 +93,8 @@ class DecisionBlock(blocks.StructBlock):
 
 class VideoBlock(blocks.StructBlock):
     video = VideoChooserBlock(label=_("视频"))
-    start = blocks.IntegerBlock(label=_("开始(秒)"), required=False, min_value=0)
-    end = blocks.IntegerBlock(label=_("结束(秒)"), required=False, min_value=1)
+    start = blocks.IntegerBlock(label=_("开始（秒）"), required=False, min_value=0)
+    end = blocks.IntegerBlock(label=_("结束（秒）"), required=False, min_value=1)
 
     class Meta:
         icon = "media"
@@ -181,7 +181,7 @@ def duplicate_anchor_errors(stream) -> dict[int, str]:
         if kind != "scene":
             continue
         if value["anchor"] in seen:
-            errors[index] = _("场景名「%(scene)s」重复,跳转目标必须唯一") % {
+            errors[index] = _("场景名「%(scene)s」重复，跳转目标必须唯一") % {
                 "scene": value["anchor"]
             }
         seen.add(value["anchor"])

@@ -28,7 +28,7 @@ PHONE_PREVIEW_SIZES = [
         "name": "phone",
         "icon": "mobile-alt",
         "device_width": 360,
-        "label": _("按手机宽度预览(360 像素)"),
+        "label": _("按手机宽度预览（360 像素）"),
     },
     {
         "name": "tablet",

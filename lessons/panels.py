@@ -31,7 +31,7 @@ class LessonEstimatePanel(Panel):
                     _("%(seconds)d 秒") % {"seconds": round(estimate.reading_seconds)},
                 ),
                 (
-                    _("流量(%(rendition)s 清晰度)")
+                    _("流量（%(rendition)s 清晰度）")
                     % {"rendition": settings.LESSON_DEFAULT_RENDITION},
                     format_megabytes(estimate.data_bytes),
                 ),
@@ -42,7 +42,7 @@ class LessonEstimatePanel(Panel):
                 notes.append(warning)
             if estimate.unmeasured_videos:
                 notes.append(
-                    _("有 %(count)d 个视频尚未转码完成,流量暂未计入。")
+                    _("有 %(count)d 个视频尚未转码完成，流量暂未计入。")
                     % {"count": len(estimate.unmeasured_videos)}
                 )
             return format_html(
@@ -55,6 +55,6 @@ class LessonEstimatePanel(Panel):
                     '<div class="help-block help-warning" role="alert"><p>{}</p></div>',
                     ((note,) for note in notes),
                 ),
-                _("阅读时间按每分钟 %(rate)d 个汉字估算;保存后更新。")
+                _("阅读时间按每分钟 %(rate)d 个汉字估算；保存后更新。")
                 % {"rate": CJK_CHARACTERS_PER_MINUTE},
             )

@@ -3,8 +3,8 @@
 course = CoursePageFactory()
 lesson = LessonPageFactory(
     parent=course,
-    script=Script().scene("start", "楼道里").dialogue(resident, "谁来管?")
-    .decision("怎么办?", [option("开会", jump_to="meeting"), option("等等看")])
+    script=Script().scene("start", "楼道里").dialogue(resident, "谁来管？")
+    .decision("怎么办？", [option("开会", jump_to="meeting"), option("等等看")])
     .scene("meeting", "议事会").build(),
 )
 """

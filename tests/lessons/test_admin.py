@@ -86,9 +86,9 @@ def branching_script(speaker):
     return [
         scene("start", "电梯又坏了"),
         ("narration", {"text": "明园大楼的电梯已经用了三十年。"}),
-        ("dialogue", {"speaker": speaker.pk, "line": "换电梯的钱凭什么要我们出?"}),
+        ("dialogue", {"speaker": speaker.pk, "line": "换电梯的钱凭什么要我们出？"}),
         decision(
-            "作为法治专员,你先做什么?",
+            "作为法治专员，你先做什么？",
             [
                 ("上门走访", "居民愿意说出顾虑。", "best", "visits"),
                 ("直接开大会", "会上吵成一团。", "poor", "meeting"),
@@ -152,7 +152,7 @@ def test_a_jump_to_a_missing_scene_is_refused_with_a_clear_message(trainer_clien
         scene("round-1", "组先议"),
         ("dialogue", {"speaker": speaker.pk, "line": "先听听大家怎么说。"}),
         decision(
-            "接下来?",
+            "接下来？",
             [
                 ("召开议事会", "三委再议。", "best", "round-3"),
                 ("等等再说", "矛盾升级。", "poor", ""),

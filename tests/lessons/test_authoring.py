@@ -33,7 +33,7 @@ def test_reading_time_counts_chinese_characters():
 
 
 def test_reading_time_ignores_chinese_punctuation():
-    assert reading_seconds("楼道,“众筹”。!?") == pytest.approx(
+    assert reading_seconds("楼道，“众筹”。！?") == pytest.approx(
         4 * 60 / CJK_CHARACTERS_PER_MINUTE
     )
 
@@ -50,15 +50,15 @@ def test_plain_text_has_what_a_learner_reads_and_nothing_of_videos():
     lesson = LessonPageFactory(
         script=Script()
         .scene("start", "楼道里", setting="傍晚")
-        .dialogue(resident, "谁来管?")
-        .decision("怎么办?", [option("开会", consequence="大家来了")] * 2)
+        .dialogue(resident, "谁来管？")
+        .decision("怎么办？", [option("开会", consequence="大家来了")] * 2)
         .video(video)
         .key_points(["先议后定"])
         .practice("试一试", "走访三户")
         .build()
     )
     text = script_plain_text(lesson.script)
-    for expected in ("楼道里", "傍晚", "王阿姨", "谁来管?", "怎么办?", "开会",
+    for expected in ("楼道里", "傍晚", "王阿姨", "谁来管？", "怎么办？", "开会",
                      "大家来了", "先议后定", "试一试", "走访三户"):  # fmt: skip
         assert expected in text
     assert "不该出现" not in text

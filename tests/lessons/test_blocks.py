@@ -23,7 +23,7 @@ def script_value(raw):
 
 def test_decision_refuses_a_single_option():
     block = DecisionBlock()
-    value = block.to_python({"prompt": "怎么办?", "options": [option("只有一个选项")]})
+    value = block.to_python({"prompt": "怎么办？", "options": [option("只有一个选项")]})
     with pytest.raises(ValidationError):
         block.clean(value)
 
@@ -31,7 +31,7 @@ def test_decision_refuses_a_single_option():
 def test_decision_refuses_five_options():
     block = DecisionBlock()
     value = block.to_python(
-        {"prompt": "怎么办?", "options": [option(f"选项{i}") for i in range(5)]}
+        {"prompt": "怎么办？", "options": [option(f"选项{i}") for i in range(5)]}
     )
     with pytest.raises(ValidationError):
         block.clean(value)
@@ -41,7 +41,10 @@ def test_decision_accepts_two_to_four_options():
     block = DecisionBlock()
     for count in (2, 4):
         value = block.to_python(
-            {"prompt": "怎么办?", "options": [option(f"选项{i}") for i in range(count)]}
+            {
+                "prompt": "怎么办？",
+                "options": [option(f"选项{i}") for i in range(count)],
+            }
         )
         assert len(block.clean(value)["options"]) == count
 
@@ -50,7 +53,7 @@ def test_script_accepts_a_jump_to_an_existing_scene():
     raw = (
         Script()
         .scene("start", "楼道里")
-        .decision("怎么办?", [option("开会", jump_to="meeting"), option("等等看")])
+        .decision("怎么办？", [option("开会", jump_to="meeting"), option("等等看")])
         .scene("meeting", "议事会")
         .build()
     )
@@ -62,7 +65,7 @@ def test_script_refuses_a_jump_to_a_missing_scene_naming_option_and_scene():
     raw = (
         Script()
         .scene("start", "楼道里")
-        .decision("怎么办?", [option("召开议事会", jump_to="round-3"), option("等")])
+        .decision("怎么办？", [option("召开议事会", jump_to="round-3"), option("等")])
         .build()
     )
     block, value = script_value(raw)
@@ -101,12 +104,12 @@ def test_video_block_accepts_a_clip_inside_the_video():
 def test_saving_a_lesson_with_a_broken_jump_is_refused_outside_the_admin():
     resident = CharacterFactory()
     lesson = LessonPageFactory(
-        script=Script().scene("start", "楼道里").dialogue(resident, "谁来管?").build()
+        script=Script().scene("start", "楼道里").dialogue(resident, "谁来管？").build()
     )
     lesson.script = (
         Script()
         .scene("start", "楼道里")
-        .decision("怎么办?", [option("召开议事会", jump_to="round-3"), option("等")])
+        .decision("怎么办？", [option("召开议事会", jump_to="round-3"), option("等")])
         .build()
     )
     with pytest.raises(ValidationError) as caught:

@@ -17,13 +17,13 @@ def lessons():
         summary="费用分摊引发的争执",
         script=Script()
         .scene("start", "楼下的告示")
-        .dialogue(speaker, "明园大楼加装电梯的费用,我们先把账算清楚。")
+        .dialogue(speaker, "明园大楼加装电梯的费用，我们先把账算清楚。")
         .build(),
     )
     stairwell = LessonPageFactory(
         title="楼道众筹",
         summary="一个楼组的改变",
-        script=Script().narration("楼道里堆满了杂物,大家决定众筹粉刷。").build(),
+        script=Script().narration("楼道里堆满了杂物，大家决定众筹粉刷。").build(),
     )
     return {"lift": lift, "stairwell": stairwell}
 
