@@ -15,6 +15,9 @@ class InstructorViewSet(SnippetViewSet):
     icon = "user"
     list_display = ["name", "type"]
     list_filter = ["type"]
+    # Chinese names have no spaces: match substrings with the ORM, not the
+    # full-text index (which only matches whole whitespace-separated tokens).
+    search_backend_name = None
     search_fields = ["name", "bio"]
     ordering = ["name"]
 
@@ -24,6 +27,7 @@ class CharacterViewSet(SnippetViewSet):
     icon = "group"
     list_display = ["name", "role"]
     list_filter = ["role"]
+    search_backend_name = None
     search_fields = ["name"]
     ordering = ["name"]
 

@@ -264,3 +264,68 @@ def test_topics_are_seeded_with_the_district_taxonomy():
         "楼栋微整治", "空间微改造", "景观微更新", "微规约", "微课堂", "微公益",
         "议事协商", "法治", "社区规划", "志愿服务", "资金筹集",
     } <= names  # fmt: skip
+
+
+def test_instructor_search_matches_part_of_a_chinese_name(trainer_client):
+    InstructorFactory(name="周敏", type="legal_commissioner")
+    InstructorFactory(name="林晓", type="community_planner")
+    response = trainer_client.get(
+        reverse("wagtailsnippets_lessons_instructor:list"), {"q": "周"}
+    )
+    html = response.content.decode()
+    assert "周敏" in html and "林晓" not in html
+
+
+def test_trainer_creates_a_course_with_target_positions(trainer_client):
+    from lessons.models import CoursePage
+    from tests.lessons.factories import course_index
+
+    index = course_index()
+    planner = InstructorFactory(name="林晓")
+    data = nested_form_data(
+        {
+            "title": "三微治理",
+            "slug": "san-wei",
+            "summary": "六个杨浦故事。",
+            "topic": TopicFactory(name="微课堂", slug="micro-classroom").pk,
+            "tags": "杨浦",
+            "cover": "",
+            "comments": inline_formset([]),
+        }
+    )
+    data["target_positions"] = ["social_worker", "building_leader"]
+    data["instructors"] = [planner.pk]
+    data["action-publish"] = "publish"
+    response = trainer_client.post(
+        reverse("wagtailadmin_pages:add", args=("lessons", "coursepage", index.pk)),
+        data,
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    course = CoursePage.objects.get(slug="san-wei")
+    assert course.target_positions == ["social_worker", "building_leader"]
+    assert course.get_target_positions_display() == ["社工", "楼组长"]
+    assert list(course.instructors.all()) == [planner]
+
+
+def test_an_unknown_target_position_is_refused(trainer_client):
+    from tests.lessons.factories import course_index
+
+    index = course_index()
+    data = nested_form_data(
+        {
+            "title": "课程",
+            "slug": "course-x",
+            "summary": "",
+            "topic": "",
+            "tags": "",
+            "cover": "",
+            "comments": inline_formset([]),
+        }
+    )
+    data["target_positions"] = ["astronaut"]
+    response = trainer_client.post(
+        reverse("wagtailadmin_pages:add", args=("lessons", "coursepage", index.pk)),
+        data,
+    )
+    assert response.status_code == 200
+    assert "target_positions" in response.context["form"].errors
