@@ -27,6 +27,9 @@ FFPROBE = "ffprobe"
 # A truncated file may lose a little without harm; more than this is refused.
 TRUNCATION_TOLERANCE_SECONDS = 1.0
 TRUNCATION_TOLERANCE_FRACTION = 0.02
+# Raw MP3/AAC streams have no index: their declared duration is estimated from
+# the first frames' bit rate, so only the packets themselves tell the length.
+ESTIMATED_DURATION_DEMUXERS = frozenset({"mp3", "aac"})
 
 
 @dataclass(frozen=True)
@@ -112,6 +115,8 @@ def probe_media(
         video = None
 
     declared = _float(info.get("format", {}).get("duration"))
+    if demuxer in ESTIMATED_DURATION_DEMUXERS:
+        declared = 0.0
     content_end = _packets_end(path, demuxer, limits, timeout)
     _check_duration(declared, content_end, limits)
     duration = min(declared, content_end) if declared > 0 else content_end
