@@ -1,9 +1,16 @@
 """Admin wiring for lessons: the snippets trainers use to write stories."""
 
+from django import forms
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+)
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .authoring import lesson_estimate, lesson_length_warning
@@ -22,7 +29,47 @@ class InstructorViewSet(SnippetViewSet):
     ordering = ["name"]
 
 
+class CharacterChooserFilterForm(BaseFilterForm):
+    """Find a speaker by part of the name and by role, while writing dialogue."""
+
+    q = forms.CharField(
+        label=_("名字"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("名字中的字")}),
+    )
+    role = forms.ChoiceField(
+        label=_("角色"),
+        required=False,
+        choices=[("", _("全部角色")), *Character.Role.choices],
+    )
+
+    def filter(self, objects):
+        objects = super().filter(objects)
+        query = self.cleaned_data.get("q")
+        if query:
+            objects = objects.filter(name__icontains=query)
+            self.is_searching = True
+            self.search_query = query
+        if self.cleaned_data.get("role"):
+            objects = objects.filter(role=self.cleaned_data["role"])
+        return objects
+
+
+class CharacterChooseView(ChooseView):
+    filter_form_class = CharacterChooserFilterForm
+
+
+class CharacterChooseResultsView(ChooseResultsView):
+    filter_form_class = CharacterChooserFilterForm
+
+
+class CharacterChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = CharacterChooseView
+    choose_results_view_class = CharacterChooseResultsView
+
+
 class CharacterViewSet(SnippetViewSet):
+    chooser_viewset_class = CharacterChooserViewSet
     model = Character
     icon = "group"
     list_display = ["name", "role"]

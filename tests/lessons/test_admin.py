@@ -329,3 +329,28 @@ def test_an_unknown_target_position_is_refused(trainer_client):
     )
     assert response.status_code == 200
     assert "target_positions" in response.context["form"].errors
+
+
+def test_character_chooser_finds_speakers_by_part_of_the_name_and_role(
+    trainer_client,
+):
+    CharacterFactory(name="张阿姨", role="building_leader")
+    CharacterFactory(name="赵阿姨", role="resident")
+    CharacterFactory(name="周律师", role="legal_commissioner")
+    url = reverse("wagtailsnippetchoosers_lessons_character:choose_results")
+
+    by_name = trainer_client.get(url, {"q": "阿姨"}).content.decode()
+    assert "张阿姨" in by_name and "赵阿姨" in by_name and "周律师" not in by_name
+    by_role = trainer_client.get(
+        url, {"q": "阿姨", "role": "building_leader"}
+    ).content.decode()
+    assert "张阿姨" in by_role and "赵阿姨" not in by_role
+
+
+def test_character_chooser_modal_offers_the_role_filter(trainer_client):
+    response = trainer_client.get(
+        reverse("wagtailsnippetchoosers_lessons_character:choose")
+    )
+    assert response.status_code == 200
+    html = response.json()["html"]
+    assert 'name="role"' in html and "楼组长" in html
