@@ -279,7 +279,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # Wagtail's in-process background tasks log every run at INFO.
+        "django_tasks": {"level": "WARNING"},
+        "wagtail": {"level": os.environ.get("WAGTAIL_LOG_LEVEL", "WARNING")},
+    },
 }
 
 # Lessons: the rendition whose data cost a lesson shows (a phone on 4G settles
