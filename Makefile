@@ -27,11 +27,14 @@ venv: .venv/.installed
 	$(PIP) install -q -e ".[test]"
 	touch $@
 
-assets: static_build/vendor/hls.light.min.js
-static_build/vendor/hls.light.min.js: package.json
+# hls.js from npm, served as a static file (never a CDN). The source map goes along:
+# the script names it, and collectstatic's manifest storage refuses a missing one.
+HLS_DIST := node_modules/hls.js/dist
+assets: static_build/vendor/hls.light.min.js static_build/vendor/hls.light.min.js.map
+static_build/vendor/hls.light.min.js static_build/vendor/hls.light.min.js.map &: package.json
 	npm install --no-audit --no-fund --loglevel=error
 	mkdir -p static_build/vendor
-	cp node_modules/hls.js/dist/hls.light.min.js static_build/vendor/hls.light.min.js
+	cp $(HLS_DIST)/hls.light.min.js $(HLS_DIST)/hls.light.min.js.map static_build/vendor/
 
 messages: venv
 	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi

@@ -115,14 +115,13 @@ def catalogue(
     if query:
         from lessons.search import lessons_search
 
-        found = lessons_search(viewer=viewer, query=query)
-        found_ids = [lesson.pk for lesson in found]
-        lessons = lessons.filter(pk__in=found_ids)
-        courses = courses.filter(
-            Q(title__icontains=query)
-            | Q(summary__icontains=query)
-            | Q(pk__in=_course_ids_of(lessons))
+        lessons = lessons.filter(
+            pk__in=lessons_search(viewer=viewer, query=query).values("pk")
         )
+        course_text = Q()
+        for term in query.split():
+            course_text &= Q(title__icontains=term) | Q(summary__icontains=term)
+        courses = courses.filter(course_text | Q(pk__in=_course_ids_of(lessons)))
     return Catalogue(
         courses=list(courses.distinct().order_by("path")),
         lessons=list(lessons.distinct().order_by("path")),

@@ -14,11 +14,6 @@ def _viewer(context):
 
 
 @register.simple_tag(takes_context=True)
-def home_feed(context) -> selectors.HomeFeed:
-    return selectors.home_feed(viewer=_viewer(context))
-
-
-@register.simple_tag(takes_context=True)
 def catalogue(context) -> selectors.Catalogue:
     """The catalogue narrowed by ?topic=, ?instructor_type= and ?q=."""
     params = context["request"].GET

@@ -53,6 +53,9 @@ class PageWeigher:
             )
         return found
 
+    def responses(self, start: int = 0, end: int | None = None) -> list:
+        return self._responses[start:end]
+
     def urls(self, start: int = 0, end: int | None = None) -> list[str]:
         return [response.url for response in self._responses[start:end]]
 

@@ -23,10 +23,17 @@ function remember(key, value) {
   }
 }
 
-function slowNetwork() {
+// What the phone knows about its connection (Chrome and Android WebViews do; Safari
+// does not). Emulated and real weak links often still report effectiveType "4g",
+// so a measured downlink under 1 Mbit/s counts as slow too.
+function network() {
   const c = navigator.connection;
-  if (!c) return false;
-  return Boolean(c.saveData) || ["slow-2g", "2g", "3g"].includes(c.effectiveType);
+  if (!c) return { slow: false, downlinkBps: 0 };
+  const slow =
+    Boolean(c.saveData) ||
+    ["slow-2g", "2g", "3g"].includes(c.effectiveType) ||
+    (c.downlink > 0 && c.downlink < 1);
+  return { slow, downlinkBps: (c.downlink || 0) * 1e6 };
 }
 
 function mseSupported() {
@@ -106,12 +113,19 @@ async function attach(figure, video) {
     try {
       const Hls = await loadHls(figure.dataset.hlsSrc);
       if (Hls.isSupported()) {
-        const slow = slowNetwork();
-        const hls = new Hls({
+        const { slow, downlinkBps } = network();
+        const config = {
           startLevel: slow ? 0 : -1,
+          // hls.js would otherwise fetch a whole lowest-rung segment only to
+          // measure bandwidth, then discard it: seconds lost on a weak link.
+          testBandwidth: false,
           capLevelToPlayerSize: true,
           startPosition: start || -1,
-        });
+        };
+        // Half the phone's own estimate: start a rung low and let ABR climb, since
+        // the first frame waits for a whole segment of the starting rung.
+        if (downlinkBps) config.abrEwmaDefaultEstimate = downlinkBps / 2;
+        const hls = new Hls(config);
         hls.on(Hls.Events.ERROR, (_event, data) => {
           if (!data.fatal) return;
           hls.destroy();
