@@ -12,6 +12,7 @@ import sys
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -172,7 +173,19 @@ def _org_unit(code, name, level, parent: OrgUnit | None) -> OrgUnit:
     )
 
 
-def _person(username, name, unit, position, phone, groups, **flags):
+def demo_password_hash() -> str:
+    """One hash shared by every demo account.
+
+    Hashing ~50 passwords with PBKDF2 took a minute on a small machine; a fixed
+    salt makes the hash reproducible, so a re-run compares strings instead of
+    re-hashing. The password is published in the README: the salt protects
+    nothing here, and these accounts must never exist on a real installation.
+    """
+    # 22 alphanumerics: enough entropy that Django does not re-hash it at login.
+    return make_password(DEMO_PASSWORD, salt="weiketangdemoweiketang")
+
+
+def _person(username, name, unit, position, phone, groups, password_hash, **flags):
     User = get_user_model()
     user, created = User.objects.get_or_create(
         username=username, defaults={"first_name": name, **flags}
@@ -184,8 +197,8 @@ def _person(username, name, unit, position, phone, groups, **flags):
     }
     for key, value in changed.items():
         setattr(user, key, value)
-    if created or not user.check_password(DEMO_PASSWORD):
-        user.set_password(DEMO_PASSWORD)
+    if user.password != password_hash:
+        user.password = password_hash
         changed["password"] = True
     if changed:
         user.save()
@@ -206,24 +219,26 @@ def seed(stdout=None) -> None:
         for g in Group.objects.filter(name__in=[LEARNERS, TRAINERS, SUPERVISORS])
     }
     district = units[DISTRICT[0]]
+    password = demo_password_hash()
     _person(
         "admin", "系统管理员", district, Profile.Position.OTHER, _phone(1), [],
-        is_superuser=True, is_staff=True,
+        password, is_superuser=True, is_staff=True,
     )  # fmt: skip
     for number, (username, name, code) in enumerate(SUPERVISORS_DEMO, start=10):
         _person(
             username, name, units[code], Profile.Position.OTHER, _phone(number),
-            [groups[SUPERVISORS]],
+            [groups[SUPERVISORS]], password,
         )  # fmt: skip
     for number, (username, name) in enumerate(TRAINERS_DEMO, start=30):
         _person(
             username, name, district, Profile.Position.OTHER, _phone(number),
-            [groups[TRAINERS]],
+            [groups[TRAINERS]], password,
         )  # fmt: skip
     for number, (username, name, code, position) in enumerate(WORKERS, start=100):
         _person(
-            username, name, units[code], position, _phone(number), [groups[LEARNERS]]
-        )
+            username, name, units[code], position, _phone(number),
+            [groups[LEARNERS]], password,
+        )  # fmt: skip
     stdout.write(
         f"Demo organisation: {len(units)} org units, {len(WORKERS)} workers, "
         f"{len(SUPERVISORS_DEMO)} supervisors, {len(TRAINERS_DEMO)} trainers.\n"
