@@ -5,9 +5,10 @@ wagtailmedia's permission policy (change permission on the video)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from wagtail.admin import messages
 from wagtail.admin.auth import permission_denied
 from wagtail.permissions import policy_registry
@@ -15,6 +16,7 @@ from wagtail.permissions import policy_registry
 from media.ffmpeg.errors import CaptionError
 from media.forms import CaptionUploadForm
 from media.models import Video, VideoCaption
+from media.selectors import video_statuses
 from media.services import caption_attach, caption_delete, video_retry
 
 
@@ -82,3 +84,14 @@ def caption_remove(request, video_id: int, caption_id: int):
     caption_delete(caption=caption)
     messages.success(request, _("已删除字幕。"))
     return _back_to_edit(video)
+
+
+@require_GET
+def statuses(request):
+    """Polled by the listing and edit page while a transcode is under way."""
+    ids = [i for i in request.GET.getlist("id") if i.isdigit()]
+    response = JsonResponse(
+        {"videos": video_statuses(user=request.user, video_ids=ids)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response

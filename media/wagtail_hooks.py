@@ -6,6 +6,7 @@ from wagtail import hooks
 from media import views
 
 _urls = [
+    path("statuses/", views.statuses, name="statuses"),
     path("<int:video_id>/retry/", views.retry, name="retry"),
     path("<int:video_id>/captions/", views.caption_upload, name="caption_upload"),
     path(

@@ -162,3 +162,35 @@ def test_superuser_sees_the_listing(client):
     client.force_login(superuser())
     VideoFactory(title="任何视频")
     assert client.get(reverse("wagtailmedia:index")).status_code == 200
+
+
+def test_status_endpoint_reports_progress_of_editable_videos(trainer_client):
+    busy = VideoFactory(status=Video.Status.PROCESSING, progress=37)
+    failed = VideoFactory(status=Video.Status.FAILED, error="坏了")
+    response = trainer_client.get(
+        reverse("media_admin:statuses"), {"id": [busy.pk, failed.pk, 999999]}
+    )
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    assert response.json()["videos"] == [
+        {"id": busy.pk, "status": "processing", "label": "转码中", "progress": 37,
+         "error": ""},
+        {"id": failed.pk, "status": "failed", "label": "失败", "progress": 0,
+         "error": "坏了"},
+    ]  # fmt: skip
+
+
+def test_status_endpoint_hides_videos_the_viewer_cannot_change(client):
+    video = VideoFactory(status=Video.Status.PROCESSING, progress=37)
+    client.force_login(supervisor(org_unit=neighbourhood()))
+    response = client.get(reverse("media_admin:statuses"), {"id": [video.pk]})
+    if response.status_code == 200:  # supervisors reach the admin but edit no media
+        assert response.json() == {"videos": []}
+    else:
+        assert response.status_code in (302, 403)
+
+
+def test_status_endpoint_needs_a_login(client):
+    video = VideoFactory()
+    response = client.get(reverse("media_admin:statuses"), {"id": [video.pk]})
+    assert response.status_code == 302

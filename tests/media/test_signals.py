@@ -11,7 +11,7 @@ from media.models import Video
 from media.services import TranscodeOutcome, video_create, video_transcode
 from tests.factories import trainer
 from tests.media.conftest import storage_files
-from tests.media.factories import ReadyVideoFactory, VideoFactory
+from tests.media.factories import ReadyVideoFactory, VideoCaptionFactory, VideoFactory
 
 
 @pytest.mark.django_db
@@ -96,3 +96,15 @@ def test_deleting_a_transcoded_video_leaves_nothing_in_storage(tiny_clip):
 
     assert storage_files(f"videos/{video.pk}") == []
     assert not default_storage.exists(source)
+
+
+@pytest.mark.django_db
+def test_deleting_a_video_removes_its_caption_files(django_capture_on_commit_callbacks):
+    caption = VideoCaptionFactory()
+    name = caption.file.name
+    assert default_storage.exists(name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        caption.video.delete()
+
+    assert not default_storage.exists(name)
