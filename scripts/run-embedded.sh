@@ -11,6 +11,7 @@ mkdir -p var/log
 
 $PY manage.py migrate --no-input -v0
 $PY manage.py seed_demo
+$PY manage.py demo_logins
 
 .venv/bin/celery -A config worker -B -Q default,transcode --concurrency 1 \
   --loglevel INFO --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
@@ -23,5 +24,4 @@ trap 'kill $WEB $WORKER 2>/dev/null' EXIT
 echo
 echo "微课堂 is running: http://$HOST:$PORT/  (admin: http://$HOST:$PORT/admin/)"
 echo "Worker log: var/log/worker.log. Press Ctrl-C to stop."
-$PY manage.py demo_logins || true
 wait -n $WEB $WORKER
