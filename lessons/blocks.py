@@ -104,10 +104,19 @@ class VideoBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         start, end = value.get("start"), value.get("end")
+        errors = {}
         if start is not None and end is not None and end <= start:
-            raise StructBlockValidationError(
-                block_errors={"end": ValidationError(_("结束时间必须晚于开始时间。"))}
-            )
+            errors["end"] = ValidationError(_("结束时间必须晚于开始时间。"))
+        # A video still being probed has no duration yet; it is checked next save.
+        duration = getattr(value.get("video"), "duration", None) or 0
+        if duration:
+            limit = _("视频只有 %(seconds)d 秒。") % {"seconds": int(duration)}
+            if start is not None and start >= duration:
+                errors["start"] = ValidationError(limit)
+            if end is not None and end > duration + 1 and "end" not in errors:
+                errors["end"] = ValidationError(limit)
+        if errors:
+            raise StructBlockValidationError(block_errors=errors)
         return value
 
 

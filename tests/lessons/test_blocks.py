@@ -101,6 +101,22 @@ def test_video_block_accepts_a_clip_inside_the_video():
     assert (value["video"], value["start"], value["end"]) == (video, 5, 10)
 
 
+def test_video_block_refuses_a_start_past_the_end_of_the_video():
+    block = VideoBlock()
+    video = video_row(duration=30)
+    with pytest.raises(StructBlockValidationError) as caught:
+        block.clean(block.to_python({"video": video.pk, "start": 30, "end": None}))
+    assert caught.value.block_errors["start"].messages == ["视频只有 30 秒。"]
+
+
+def test_video_block_refuses_an_end_past_the_end_of_the_video():
+    block = VideoBlock()
+    video = video_row(duration=30)
+    with pytest.raises(StructBlockValidationError) as caught:
+        block.clean(block.to_python({"video": video.pk, "start": 0, "end": 45}))
+    assert set(caught.value.block_errors) == {"end"}
+
+
 def test_saving_a_lesson_with_a_broken_jump_is_refused_outside_the_admin():
     resident = CharacterFactory()
     lesson = LessonPageFactory(
