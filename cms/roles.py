@@ -20,7 +20,10 @@ ALL_ROLES = (LEARNERS, TRAINERS, SUPERVISORS)
 # Apps whose models make up lesson content: trainers may add, change and delete
 # them; supervisors may only view them.
 CONTENT_APPS = ("lessons", "quizzes", "media", "wagtailmedia")
-# Rows in content apps that record what learners did: nobody edits those by hand.
+# Rows in content apps that record what learners did (any model with a `user`
+# foreign key to the user model, e.g. decisions, progress, attempts) are not
+# content: a model-wide permission on them would bypass cms.scoping. Listed here
+# are further models to leave out, by model name.
 CONTENT_MODELS_EXCLUDED: set[str] = set()
 
 # Collection-scoped permissions (images, documents, wagtailmedia) are granted on
@@ -84,6 +87,23 @@ def is_supervisor(user) -> bool:
     return has_role(user, SUPERVISORS)
 
 
+def is_learner_record(apps, app_label: str, model_name: str) -> bool:
+    """Whether a model stores a learner's own data (it has a `user` foreign key)."""
+    from django.conf import settings
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        model = apps.get_model(app_label, model_name)
+        field = model._meta.get_field("user")
+    except (LookupError, FieldDoesNotExist):
+        return False
+    return bool(
+        field.is_relation
+        and field.related_model
+        and field.related_model._meta.label_lower == settings.AUTH_USER_MODEL.lower()
+    )
+
+
 def sync_role_permissions(apps, using: str = "default") -> None:
     """Create the role groups and give each exactly its permissions.
 
@@ -101,11 +121,14 @@ def sync_role_permissions(apps, using: str = "default") -> None:
     admin_access = perms.filter(
         content_type__app_label="wagtailadmin", codename="access_admin"
     )
-    content_types = (
-        ContentType.objects.db_manager(using)
-        .filter(app_label__in=CONTENT_APPS)
-        .exclude(model__in=CONTENT_MODELS_EXCLUDED)
-    )
+    content_types = [
+        content_type
+        for content_type in ContentType.objects.db_manager(using).filter(
+            app_label__in=CONTENT_APPS
+        )
+        if content_type.model not in CONTENT_MODELS_EXCLUDED
+        and not is_learner_record(apps, content_type.app_label, content_type.model)
+    ]
     content_perms = perms.filter(content_type__in=content_types)
 
     trainer_perms = set(admin_access) | set(content_perms)

@@ -143,3 +143,35 @@ def test_roles_survive_a_transactional_test_flush_first():
 def test_roles_survive_a_transactional_test_flush_second():
     assert Group.objects.filter(name__in=[LEARNERS, TRAINERS, SUPERVISORS]).count() == 3
     assert trainer().has_perm("media.change_video")
+
+
+def test_learner_records_in_content_apps_get_no_role_permissions():
+    """A model-wide view or change right on learners' own rows would bypass scoping."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from cms.roles import CONTENT_APPS, is_learner_record
+
+    records = [
+        model
+        for app_label in CONTENT_APPS
+        for model in apps.get_app_config(app_label).get_models()
+        if is_learner_record(apps, app_label, model._meta.model_name)
+    ]
+    # Today lessons.DecisionChoice; progress and quiz attempts join it later.
+    assert records
+    for model in records:
+        content_type = ContentType.objects.get_for_model(model)
+        granted = Permission.objects.filter(
+            content_type=content_type, group__name__in=[TRAINERS, SUPERVISORS]
+        )
+        assert not granted.exists(), model._meta.label
+
+
+def test_video_is_content_not_a_learner_record():
+    from django.apps import apps
+
+    from cms.roles import is_learner_record
+
+    # uploaded_by_user is authorship, not a learner's record.
+    assert not is_learner_record(apps, "media", "video")
