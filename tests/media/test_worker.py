@@ -56,19 +56,23 @@ def test_upload_is_transcoded_by_a_worker(celery_worker_process, tiny_clip):
     assert storage_files(video.output_prefix)
 
 
-def test_killed_worker_leaves_no_ffmpeg_and_the_job_finishes_once(clip_dir):
+@pytest.mark.parametrize("kill", ["child", "whole-worker"])
+def test_killed_worker_leaves_no_ffmpeg_and_the_job_finishes_once(clip_dir, kill):
+    """SIGKILL mid-transcode: either the pool child running the task (its message
+    is rejected back to the queue), or the whole worker (its message stays
+    unacknowledged until the visibility timeout; a fresh worker takes over)."""
     require_binary("ffmpeg")
-    clip = make_clip(clip_dir / "kill.mp4", duration=30, size="640x360")
+    clip = clip_dir / "kill.mp4"
+    if not clip.exists():
+        make_clip(clip, duration=30, size="640x360")
     with clip.open("rb") as fh:
         video = video_create(
             file=File(fh, name="kill.mp4"), title="杀进程", enqueue=False
         )
     queue = f"transcode-kill-{uuid.uuid4().hex[:6]}"
     # A short lease, so the dead worker's claim expires within the test.
-    worker = Worker(
-        queues=[queue, "transcode"],
-        env=worker_env(MEDIA_TRANSCODE_LEASE_SECONDS="3"),
-    )
+    env = worker_env(MEDIA_TRANSCODE_LEASE_SECONDS="3")
+    worker = Worker(queues=[queue, "transcode"], env=env)
     try:
         _ffmpeg, soft, hard = video_transcode_time_limits(duration=video.duration)
         transcode_video.apply_async(
@@ -86,7 +90,13 @@ def test_killed_worker_leaves_no_ffmpeg_and_the_job_finishes_once(clip_dir):
             what="the worker to start ffmpeg",
         )[0]
 
-        os.kill(child, signal.SIGKILL)  # an OOM kill, a hard time limit, a crash
+        # An OOM kill, a hard time limit, a crash; or the machine's operator.
+        if kill == "child":
+            os.kill(child, signal.SIGKILL)
+        else:
+            os.killpg(worker.proc.pid, signal.SIGKILL)
+            worker.proc.wait()
+            worker.stop()
 
         wait_for(lambda: not alive(ffmpeg), timeout=10, what="ffmpeg to die")
         assert processes_mentioning(_workdir_prefix(video.pk)) == []
@@ -96,6 +106,8 @@ def test_killed_worker_leaves_no_ffmpeg_and_the_job_finishes_once(clip_dir):
         assert not killed.renditions.exists()
         assert storage_files(f"videos/{video.pk}") == []
 
+        if kill == "whole-worker":
+            worker = Worker(queues=[queue, "transcode"], env=env)
         # Beat runs reconciliation every minute; here the test runs it.
         deadline = time.monotonic() + 240
         while _status(video.pk).status not in ("ready", "failed"):

@@ -60,6 +60,8 @@ class Worker:
         pytest.fail(f"worker did not answer a ping; see {self.log_path}")
 
     def stop(self) -> None:
+        if self.log.closed:
+            return
         if self.proc.poll() is None:
             self.proc.terminate()
             try:
