@@ -252,6 +252,7 @@ class PersonViewSet(_ReadOnlyViewSet):
     icon = "user"
     menu_label = _("人员")
     index_view_class = PersonIndexView
+    list_filter = ["position"]
     inspect_view_class = PersonInspectView
     inspect_view_enabled = True
     inspect_view_fields = PersonInspectView.fields

@@ -174,6 +174,17 @@ def test_person_detail_shows_the_person(client, yangpu):
     assert "江浦路街道 › 五环居民区" in html
 
 
+def test_people_list_filters_by_position(client, yangpu):
+    units, people = yangpu
+    wang = people["wang"].profile
+    wang.position = "party_secretary"
+    wang.save()
+    url = people_url(position="party_secretary")
+    html = get(client, people["sup_jiangpu"], url).content.decode()
+    assert "王丽华" in html
+    assert "李建国" not in html
+
+
 def test_export_contains_only_people_in_scope(client, yangpu):
     units, people = yangpu
     response = get(client, people["sup_jiangpu"], people_url(export="csv"))
