@@ -7,7 +7,7 @@ the viewer's subtree answers 404 exactly like an id that does not exist.
 
 Only the index, its results fragment (search) and the person detail are routed:
 no add/edit/delete/history/usage endpoints exist to forget a scope check on.
-People and the tree are changed by `import_people`, not by hand.
+People and the tree are changed by `import_people` and `import_org_units`.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ class ViewOnlyPermissionPolicy(ModelPermissionPolicy):
 
 
 def _ancestry_label(viewer, unit: OrgUnit) -> str:
-    """ "江浦路街道 › 五环居民区", from the highest unit the viewer may see."""
+    """A breadcrumb like 江浦路街道 › 五环居民区, from the highest unit in scope."""
     return " › ".join(u.name for u in visible_ancestry(viewer=viewer, unit=unit))
 
 
