@@ -163,14 +163,6 @@ def lesson_estimate(script) -> LessonEstimate:
     )
 
 
-def lesson_estimated_minutes(lesson) -> int:
-    return lesson_estimate(lesson.script).minutes
-
-
-def lesson_data_cost_bytes(lesson) -> int:
-    return lesson_estimate(lesson.script).data_bytes
-
-
 def format_megabytes(num_bytes: int) -> str:
     return f"{num_bytes / 1_000_000:.1f} MB"
 

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -332,17 +333,20 @@ class LessonPage(PhonePreviewMixin, Page):
             kwargs["update_fields"] = {*update_fields, "search_text"}
         return super().save(*args, **kwargs)
 
+    @cached_property
+    def estimate(self):
+        """Minutes and data cost of the script (computed once per instance)."""
+        from .authoring import lesson_estimate
+
+        return lesson_estimate(self.script)
+
     @property
     def estimated_minutes(self) -> int:
-        from .authoring import lesson_estimated_minutes
-
-        return lesson_estimated_minutes(self)
+        return self.estimate.minutes
 
     @property
     def data_cost_bytes(self) -> int:
-        from .authoring import lesson_data_cost_bytes
-
-        return lesson_data_cost_bytes(self)
+        return self.estimate.data_bytes
 
 
 class CoursePageTag(TaggedItemBase):

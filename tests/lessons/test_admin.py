@@ -16,6 +16,7 @@ from tests.lessons.factories import (
     LessonPageFactory,
     Script,
     TopicFactory,
+    rendition_row,
     video_row,
 )
 
@@ -195,12 +196,14 @@ def test_a_broken_jump_is_refused_on_a_draft_save_too(trainer_client):
 
 def test_edit_view_shows_minutes_and_data_cost(trainer_client):
     video = video_row(duration=125)
+    rendition_row(video, "360p", bandwidth=200_000, size_bytes=2_500_000)
     lesson = LessonPageFactory(script=Script().video(video).build())
     response = trainer_client.get(reverse("wagtailadmin_pages:edit", args=(lesson.pk,)))
     html = response.content.decode()
     assert "data-lesson-estimate" in html
     assert "3 分钟" in html
     assert "125 秒" in html
+    assert "2.5 MB" in html
 
 
 def test_saving_a_long_lesson_warns_but_saves(trainer_client):
