@@ -1,5 +1,6 @@
 """The job on a real Celery worker process and Redis, and a worker killed mid-job."""
 
+import json
 import os
 import signal
 import tempfile
@@ -18,6 +19,7 @@ from media.tasks import transcode_video
 from tests.deps import require_binary
 from tests.media.clips import make_clip
 from tests.media.conftest import storage_files
+from tests.media.test_import_video import import_video
 from tests.media.workers import (
     Worker,
     alive,
@@ -132,6 +134,20 @@ def test_killed_worker_leaves_no_ffmpeg_and_the_job_finishes_once(clip_dir, kill
     }
     leftovers = list(Path(tempfile.gettempdir()).glob(_workdir_prefix(video.pk) + "*"))
     assert leftovers == []
+
+
+def test_import_video_wait_returns_when_a_worker_finished(
+    celery_worker_process, tiny_clip
+):
+    done = import_video(str(tiny_clip), "--title", "等待", "--wait", "--json")
+
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    video = Video.objects.get(pk=report["id"])
+    assert report["status"] == video.status == Video.Status.READY
+    assert int(video.claimed_by.split(":")[-1]) != celery_worker_process.pid
+    assert video.claimed_by != "import_video"  # a worker did it, not the command
+    assert len(report["renditions"]) == video.renditions.count() == 1
 
 
 def test_soft_time_limit_fails_the_job_and_stops_ffmpeg(
