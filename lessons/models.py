@@ -293,6 +293,9 @@ class LessonPage(PhonePreviewMixin, Page):
     search_fields = Page.search_fields + [
         index.SearchField("summary"),
         index.SearchField("search_text"),
+        index.SearchField("search_ngrams"),
+        # The admin's page search autocompletes: give it the n-grams too.
+        index.AutocompleteField("search_ngrams"),
         index.FilterField("topic"),
     ]
     parent_page_types = ["lessons.CoursePage"]
@@ -332,6 +335,11 @@ class LessonPage(PhonePreviewMixin, Page):
         if update_fields is not None and "script" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         return super().save(*args, **kwargs)
+
+    def search_ngrams(self) -> str:
+        from .search import cjk_ngrams
+
+        return cjk_ngrams(f"{self.title}\n{self.summary}\n{self.search_text}")
 
     @cached_property
     def estimate(self):

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Page
 
-from lessons.search import lessons_search
+from lessons.search import cjk_ngrams, lessons_search
 from tests.factories import learner
 from tests.lessons.factories import CharacterFactory, LessonPageFactory, Script
 
@@ -33,11 +33,29 @@ def test_search_finds_a_word_inside_unspaced_chinese_script_text(lessons):
     assert found == [lessons["lift"]]
 
 
-def test_wagtails_full_text_index_alone_misses_that_word(lessons):
-    # Why lessons_search exists: the database backend matches whole tokens only.
+def test_wagtails_own_search_finds_the_word_through_the_indexed_ngrams(lessons):
+    # The admin's page search uses Wagtail's token index, not lessons_search.
     from lessons.models import LessonPage
 
-    assert list(LessonPage.objects.live().search("电梯")) == []
+    assert list(LessonPage.objects.live().search("电梯")) == [lessons["lift"]]
+    assert list(LessonPage.objects.live().search("加装电梯")) == [lessons["lift"]]
+
+
+def test_ngrams_cover_every_run_of_up_to_four_characters():
+    assert cjk_ngrams("加装电梯 ok").split() == sorted(
+        ["加", "装", "电", "梯", "加装", "装电", "电梯", "加装电", "装电梯", "加装电梯"]
+    )
+
+
+def test_admin_page_search_finds_the_lift_lesson(client, lessons):
+    from django.urls import reverse
+
+    from tests.factories import trainer
+
+    client.force_login(trainer())
+    response = client.get(reverse("wagtailadmin_pages:search"), {"q": "电梯"})
+    html = response.content.decode()
+    assert "明园大楼的难题" in html and "楼道众筹" not in html
 
 
 def test_search_matches_titles_and_summaries(lessons):
