@@ -2,9 +2,13 @@
 
 Wagtail's database backend tokenises on whitespace (PostgreSQL's 'simple'
 configuration, SQLite's FTS), and Chinese is written without spaces: 电梯 inside
-"明园大楼加装电梯" is not a token, so the index never finds it. Lessons keep the
-plain text of their script in `search_text`, and this matches substrings of the
-title, summary and that text, on PostgreSQL and SQLite alike.
+"明园大楼加装电梯" is not a token, so the plain index never finds it. Two answers:
+
+- the learner's catalogue calls `lessons_search`, which matches substrings of
+  the title, summary and `search_text` (the script's plain text, kept on save),
+  on PostgreSQL and SQLite alike, for a query of any length;
+- Wagtail's own index (the admin's page search) also gets `cjk_ngrams` of that
+  text, so words of up to four characters are whole tokens there.
 """
 
 from __future__ import annotations
