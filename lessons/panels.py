@@ -55,6 +55,6 @@ class LessonEstimatePanel(Panel):
                     '<div class="help-block help-warning" role="alert"><p>{}</p></div>',
                     ((note,) for note in notes),
                 ),
-                _("阅读时间按每分钟 %(rate)d 个汉字估算；保存后更新。")
+                _("阅读时间按每分钟 %(rate)d 个汉字估算，含所有分支；保存后更新。")
                 % {"rate": CJK_CHARACTERS_PER_MINUTE},
             )
