@@ -90,7 +90,7 @@ def read_table_file(path: str | Path, spec: TableSpec) -> list[ImportRow]:
         return _rows_from_table(_csv_table(path.read_bytes()), spec)
     if suffix == ".xlsx":
         return _rows_from_table(_xlsx_table(path), spec)
-    raise ImportFileError(_("只支持 .csv 和 .xlsx 文件,收到的是“%s”。") % path.name)
+    raise ImportFileError(_("只支持 .csv 和 .xlsx 文件，收到的是“%s”。") % path.name)
 
 
 def _csv_table(data: bytes):
@@ -112,7 +112,7 @@ def _xlsx_table(path: Path):
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
-        raise ImportFileError(_("无法读取 XLSX 文件:%s") % exc) from None
+        raise ImportFileError(_("无法读取 XLSX 文件：%s") % exc) from None
     try:
         sheet = workbook.worksheets[0]
         for number, record in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -148,7 +148,7 @@ def _rows_from_table(table, spec: TableSpec) -> list[ImportRow]:
         }
         rows.append(ImportRow(line=line, values=values))
     if fields is None:
-        raise ImportFileError(_("文件是空的:没有表头。"))
+        raise ImportFileError(_("文件是空的：没有表头。"))
     return rows
 
 
@@ -161,12 +161,12 @@ def _header_fields(cells: list[str], spec: TableSpec) -> list[str | None]:
             unknown.append(cell)
         fields.append(field)
     if unknown:
-        raise ImportFileError(_("表头中有无法识别的列:%s") % "、".join(unknown))
+        raise ImportFileError(_("表头中有无法识别的列：%s") % "、".join(unknown))
     missing = [
         _("或").join(spec.aliases[field][0] for field in group)
         for group in spec.required
         if not any(field in fields for field in group)
     ]
     if missing:
-        raise ImportFileError(_("表头缺少必需的列:%s") % "、".join(missing))
+        raise ImportFileError(_("表头缺少必需的列：%s") % "、".join(missing))
     return fields

@@ -9,7 +9,7 @@ from treebeard.mp_tree import MP_Node
 # Mainland mobile numbers: 11 digits starting 13-19. Stored without +86 or spaces.
 MAINLAND_MOBILE_RE = r"^1[3-9]\d{9}$"
 mainland_mobile_validator = RegexValidator(
-    MAINLAND_MOBILE_RE, _("请输入 11 位中国大陆手机号,例如 13912345678。")
+    MAINLAND_MOBILE_RE, _("请输入 11 位中国大陆手机号，例如 13912345678。")
 )
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Value
 
 from cms.models import OrgUnit, Profile
-from cms.scoping import org_units_for, profiles_for
+from cms.scoping import org_units_for, profiles_for, supervised_root
 
 
 def org_unit_rows(*, viewer, parent: OrgUnit | None = None) -> QuerySet[OrgUnit]:
@@ -49,3 +51,20 @@ def visible_ancestry(*, viewer, unit: OrgUnit) -> list[OrgUnit]:
     """
     ancestors = org_units_for(viewer).filter(pk__in=unit.get_ancestors().values("pk"))
     return [*ancestors.order_by("depth"), unit]
+
+
+@dataclass(frozen=True)
+class ScopeSummary:
+    root: OrgUnit
+    unit_count: int
+    people_count: int
+
+
+def supervisor_scope_summary(*, viewer) -> ScopeSummary | None:
+    """What a supervisor oversees, for their dashboard; None for anyone else."""
+    root = supervised_root(viewer)
+    if root is None:
+        return None
+    subtree = org_units_for(viewer).filter(path__startswith=root.path)
+    people = profiles_for(viewer).filter(org_unit__path__startswith=root.path)
+    return ScopeSummary(root, subtree.count(), people.count())

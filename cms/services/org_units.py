@@ -33,7 +33,7 @@ LEVEL_ORDER = list(PARENT_LEVEL)
 class OrgUnitImportReport(ImportReport):
     def summary(self) -> str:
         return _(
-            "新建 %(created)d 个单元,更新 %(updated)d 个,未变 %(unchanged)d 个"
+            "新建 %(created)d 个单元，更新 %(updated)d 个，未变 %(unchanged)d 个"
         ) % {
             "created": self.created,
             "updated": self.updated,
@@ -109,7 +109,7 @@ def _validate(rows: list[ImportRow]) -> tuple[list[_UnitData], list[RowError]]:
                     problems.append(_("上级编码“%s”不存在") % parent_code)
                 elif parent_level != wanted_parent_level:
                     problems.append(
-                        _("上级“%(parent)s”的层级不对:%(level)s 的上级应是 %(want)s")
+                        _("上级“%(parent)s”的层级不对：%(level)s 的上级应是 %(want)s")
                         % {
                             "parent": parent_code,
                             "level": OrgUnit.Level(level).label,
@@ -118,9 +118,9 @@ def _validate(rows: list[ImportRow]) -> tuple[list[_UnitData], list[RowError]]:
                     )
             if code in existing:
                 if existing[code].level != level:
-                    problems.append(_("已有单元“%s”的层级不同,不支持修改层级") % code)
+                    problems.append(_("已有单元“%s”的层级不同，不支持修改层级") % code)
                 elif parents_of_existing[code] != parent_code:
-                    problems.append(_("已有单元“%s”的上级不同,不支持移动") % code)
+                    problems.append(_("已有单元“%s”的上级不同，不支持移动") % code)
 
         if problems:
             errors.extend(RowError(row.line, p) for p in problems)

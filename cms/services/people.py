@@ -34,7 +34,7 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return _("第 %(line)d 行:%(message)s") % {
+        return _("第 %(line)d 行：%(message)s") % {
             "line": self.line,
             "message": self.message,
         }
@@ -53,7 +53,7 @@ class ImportReport:
         return not self.errors
 
     def summary(self) -> str:
-        return _("新建 %(created)d 人,更新 %(updated)d 人,未变 %(unchanged)d 人") % {
+        return _("新建 %(created)d 人，更新 %(updated)d 人，未变 %(unchanged)d 人") % {
             "created": self.created,
             "updated": self.updated,
             "unchanged": self.unchanged,
@@ -115,12 +115,12 @@ class _OrgUnitResolver:
             return unit, None
         street_name = values.get("street", "")
         if not street_name:
-            return None, _("缺少街道(或组织编码)")
+            return None, _("缺少街道（或组织编码）")
         streets = self.streets.get(street_name, [])
         if not streets:
             return None, _("街道“%s”不存在") % street_name
         if len(streets) > 1:
-            return None, _("街道“%s”重名,请改用组织编码") % street_name
+            return None, _("街道“%s”重名，请改用组织编码") % street_name
         street = streets[0]
         neighbourhood_name = values.get("neighbourhood", "")
         if not neighbourhood_name:
@@ -199,7 +199,7 @@ def _validate(rows: list[ImportRow]) -> tuple[list[_PersonData], list[RowError]]
             try:
                 validate_password(password, User(username=phone, first_name=name))
             except ValidationError as exc:
-                problems.append(_("初始密码不合格:%s") % " ".join(exc.messages))
+                problems.append(_("初始密码不合格：%s") % " ".join(exc.messages))
 
         if problems:
             errors.extend(RowError(row.line, problem) for problem in problems)

@@ -157,7 +157,7 @@ def test_command_reimport_reports_all_unchanged(tree, tmp_path):
     path = write(tmp_path, GOOD_CSV)
     run(path)
     out, _ = run(path)
-    assert "新建 0 人,更新 0 人,未变 3 人" in out
+    assert "新建 0 人，更新 0 人，未变 3 人" in out
 
 
 def test_csv_with_bom_is_read(tree, tmp_path):

@@ -311,3 +311,16 @@ def test_menu_shows_people_to_supervisors_not_trainers(client, yangpu):
         reverse("people:index")
         not in get(client, people["trainer"], "/admin/").content.decode()
     )
+
+
+def test_supervisor_dashboard_shows_their_scope(client, yangpu):
+    units, people = yangpu
+    html = get(client, people["sup_jiangpu"], "/admin/").content.decode()
+    assert 'id="supervisor-scope' in html
+    assert "江浦路街道：3 个组织单元，3 人" in html
+
+
+def test_trainer_dashboard_has_no_scope_panel(client, yangpu):
+    units, people = yangpu
+    html = get(client, people["trainer"], "/admin/").content.decode()
+    assert "supervisor-scope" not in html

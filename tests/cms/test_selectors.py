@@ -54,3 +54,23 @@ def test_ancestry_stops_at_the_viewers_scope(tree):
     boss = supervisor(org_unit=tree["jiangpu"])
     chain = visible_ancestry(viewer=boss, unit=tree["wuhuan"])
     assert [u.name for u in chain] == ["江浦路街道", "五环居民区"]
+
+
+def test_scope_summary_counts_a_supervisors_subtree(tree):
+    from cms.selectors import supervisor_scope_summary
+
+    boss = supervisor(org_unit=tree["jiangpu"])
+    learner(org_unit=tree["wuhuan"])
+    learner(org_unit=tree["mingyuan"])
+    summary = supervisor_scope_summary(viewer=boss)
+    assert (summary.root, summary.unit_count, summary.people_count) == (
+        tree["jiangpu"],
+        2,
+        2,  # the worker in 五环居民区 and the supervisor themself
+    )
+
+
+def test_scope_summary_is_none_for_a_learner(tree):
+    from cms.selectors import supervisor_scope_summary
+
+    assert supervisor_scope_summary(viewer=learner(org_unit=tree["wuhuan"])) is None

@@ -36,7 +36,7 @@ class Command(BaseCommand):
             for error in report.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                _("%(count)d 处错误,未导入任何人员。") % {"count": len(report.errors)}
+                _("%(count)d 处错误，未导入任何人员。") % {"count": len(report.errors)}
             )
-        prefix = _("(试运行,未保存)") if dry_run else ""
+        prefix = _("（试运行，未保存）") if dry_run else ""
         self.stdout.write(self.style.SUCCESS(prefix + report.summary()))
