@@ -324,3 +324,26 @@ def test_trainer_dashboard_has_no_scope_panel(client, yangpu):
     units, people = yangpu
     html = get(client, people["trainer"], "/admin/").content.decode()
     assert "supervisor-scope" not in html
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url_name", ["people:index", "org_units:index"])
+def test_listing_queries_do_not_grow_with_rows(client, yangpu, url_name):
+    units, people = yangpu
+    client.force_login(people["sup_district"])
+    url = reverse(url_name)
+    if url_name == "org_units:index":
+        url += f"?parent={units['district'].pk}"
+    before = _queries_for(client, url)
+    for _ in range(15):
+        learner(org_unit=units["wuhuan"])
+    street("大桥街道", parent=fresh(units["district"]))
+    assert _queries_for(client, url) == before
