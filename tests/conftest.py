@@ -19,6 +19,59 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+_DJANGO_DB_ARGS = (
+    "transaction",
+    "reset_sequences",
+    "databases",
+    "serialized_rollback",
+    "available_apps",
+)
+
+
+def pytest_collection_modifyitems(items):
+    """Give every transactional test serialized rollback.
+
+    A plain transactional test's flush re-runs post_migrate, which recreates the
+    role groups under new ids; a serialized-rollback test after it then cannot
+    restore the migrated rows (duplicate group names), and a plain one after a
+    serialized one finds empty tables (no groups, no home page). With serialized
+    rollback everywhere, each transactional test starts from the migrated data.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        kwargs = {}
+        if marker:
+            kwargs = dict(zip(_DJANGO_DB_ARGS, marker.args, strict=False))
+            kwargs.update(marker.kwargs)
+        fixtures = getattr(item, "fixturenames", ())
+        transactional = kwargs.get("transaction") or any(
+            name in fixtures for name in ("transactional_db", "live_server")
+        )
+        if not transactional or kwargs.get("serialized_rollback"):
+            continue
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """The test databases, with the migrated data reachable from every connection.
+
+    Django keeps the data for serialized rollback on the connection object. Once
+    Playwright's sync API runs, the test body gets fresh connection objects (another
+    context for asgiref's Local), which would restore nothing; keeping the data on
+    the connection class makes every one of them restore it.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    yield
+
+
 def _database_url() -> str:
     db = settings.DATABASES["default"]
     user = db.get("USER") or "postgres"

@@ -37,9 +37,8 @@ def test_expiry_runs_on_a_schedule():
 
 
 @pytest.mark.worker
-def test_worker_deletes_expired_login_records_in_postgresql(
-    transactional_db, celery_worker_process
-):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_worker_deletes_expired_login_records_in_postgresql(celery_worker_process):
     cool_off = timedelta(hours=settings.AXES_COOLOFF_TIME)
     fields = {
         "ip_address": "203.0.113.5",
