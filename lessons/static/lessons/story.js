@@ -14,7 +14,6 @@ function renderOutcome(region, outcome) {
   const text = document.createElement("p");
   text.textContent = outcome.consequence;
   region.replaceChildren(rating, text);
-  region.hidden = false;
 }
 
 function initStory(root) {
@@ -91,6 +90,8 @@ function initStory(root) {
         const outcome = await response.json();
         renderOutcome(region, outcome);
         region.dataset.chosen = "";
+        region.scrollIntoView({ block: "nearest", behavior: "smooth" });
+        if (button.dataset.changeLabel) button.textContent = button.dataset.changeLabel;
         const step = form.closest("[data-step]");
         if (steps[cursor] === step) jumpTo = outcome.jump_to || null;
         updateNav();
