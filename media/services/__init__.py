@@ -9,6 +9,7 @@ from media.services.jobs import (
     video_enqueue_transcode,
     video_reconcile,
     video_retry,
+    video_take_over_dead_claim,
     video_transcode_time_limits,
 )
 from media.services.outputs import video_delete_outputs
@@ -27,6 +28,7 @@ __all__ = [
     "video_probe_upload",
     "video_reconcile",
     "video_retry",
+    "video_take_over_dead_claim",
     "video_transcode",
     "video_transcode_time_limits",
 ]

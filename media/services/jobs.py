@@ -10,6 +10,7 @@ file that kills its worker every time.
 from __future__ import annotations
 
 import logging
+import os
 import uuid
 from datetime import datetime, timedelta
 
@@ -126,6 +127,52 @@ def video_claim(
     if exhausted:
         logger.warning("video %s failed: attempts limit reached", video_id)
     return None
+
+
+def video_take_over_dead_claim(
+    *, video_id: int, worker: str, now: datetime | None = None
+) -> bool:
+    """End the lease of a claim held by a process of this same worker that no
+    longer exists; return True if it did.
+
+    When a pool process is killed, Celery rejects its task back to the queue
+    (reject_on_worker_lost) and the same worker receives it again at once, while
+    the dead process's lease is still live. Its "host:pid" identity lets the new
+    process see that the holder is gone instead of waiting for the lease to
+    expire. Another machine's claim is never judged here: only its lease can.
+    """
+    host, _, _pid = worker.rpartition(":")
+    row = (
+        Video.objects.filter(pk=video_id, status=Video.Status.PROCESSING)
+        .values("claimed_by", "claim_token")
+        .first()
+    )
+    if not host or row is None or not row["claim_token"]:
+        return False
+    holder_host, _, holder_pid = row["claimed_by"].rpartition(":")
+    if holder_host != host or not holder_pid.isdigit():
+        return False
+    if int(holder_pid) == os.getpid() or _process_exists(int(holder_pid)):
+        return False
+    now = now or timezone.now()
+    ended = Video.objects.filter(
+        pk=video_id, claim_token=row["claim_token"], status=Video.Status.PROCESSING
+    ).update(lease_expires_at=now - timedelta(microseconds=1))
+    if ended:
+        logger.warning(
+            "video %s: claim holder %s is gone; taking over", video_id, holder_pid
+        )
+    return bool(ended)
+
+
+def _process_exists(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def video_retry(*, video: Video, user) -> bool:

@@ -29,7 +29,11 @@ from media.ffmpeg.errors import MediaRejected, TranscodeFailed
 from media.ffmpeg.probe import MediaLimits, probe_media
 from media.ffmpeg.transcode import TranscodeResult, transcode_media
 from media.models import Video, VideoRendition
-from media.services.jobs import video_claim, video_transcode_time_limits
+from media.services.jobs import (
+    video_claim,
+    video_take_over_dead_claim,
+    video_transcode_time_limits,
+)
 from media.services.outputs import delete_other_prefixes, delete_tree, upload_tree
 
 logger = logging.getLogger(__name__)
@@ -48,6 +52,8 @@ class ClaimLost(Exception):
 def video_transcode(*, video_id: int, worker: str = "") -> TranscodeOutcome:
     """Run one attempt of the transcode job for a video, if it can be claimed."""
     token = video_claim(video_id=video_id, worker=worker)
+    if token is None and video_take_over_dead_claim(video_id=video_id, worker=worker):
+        token = video_claim(video_id=video_id, worker=worker)
     if token is None:
         return TranscodeOutcome.SKIPPED
     video = Video.objects.get(pk=video_id)

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from media.models import Video
-from media.services import video_claim
+from media.services import video_claim, video_take_over_dead_claim
 from tests.media.factories import VideoFactory
 
 
@@ -93,3 +93,53 @@ def test_poison_file_stops_at_the_attempts_limit_with_a_reason():
     assert video.status == Video.Status.FAILED
     assert video.attempts == 3
     assert "3" in video.error and video.claim_token == ""
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def _live_child():
+    import subprocess
+    import sys
+
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+
+
+@pytest.mark.django_db
+def test_a_dead_process_of_the_same_worker_loses_its_claim_at_once():
+    video = VideoFactory()
+    video_claim(video_id=video.pk, worker=f"celery@host:{_dead_pid()}")
+
+    assert video_take_over_dead_claim(video_id=video.pk, worker="celery@host:1")
+    assert video_claim(video_id=video.pk, worker="celery@host:1")
+    video.refresh_from_db()
+    assert (video.claimed_by, video.attempts) == ("celery@host:1", 2)
+
+
+@pytest.mark.django_db
+def test_a_live_holder_keeps_its_claim():
+    video = VideoFactory()
+    holder = _live_child()
+    try:
+        token = video_claim(video_id=video.pk, worker=f"celery@host:{holder.pid}")
+        assert not video_take_over_dead_claim(video_id=video.pk, worker="celery@host:1")
+    finally:
+        holder.kill()
+        holder.wait()
+    video.refresh_from_db()
+    assert video.claim_token == token
+
+
+@pytest.mark.django_db
+def test_another_machines_claim_is_left_to_its_lease():
+    video = VideoFactory()
+    token = video_claim(video_id=video.pk, worker=f"celery@elsewhere:{_dead_pid()}")
+    assert not video_take_over_dead_claim(video_id=video.pk, worker="celery@host:1")
+    video.refresh_from_db()
+    assert video.claim_token == token
