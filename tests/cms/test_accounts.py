@@ -176,3 +176,8 @@ def test_anonymous_visitors_get_a_sign_in_link_that_returns_them(rf):
     html = render_to_string("base.html", request=request)
     assert f'href="{reverse("accounts:login")}?next=/courses/"' in html
     assert reverse("accounts:logout") not in html
+
+
+def test_login_page_marks_no_tab_as_current(client):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert 'aria-current="page"' not in html
