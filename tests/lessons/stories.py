@@ -10,12 +10,12 @@ BEST_CONSEQUENCE = "居民们愿意坐下来谈,楼组长主动认领了整理�
 POOR_CONSEQUENCE = "有人不高兴,第二天东西又堆回了楼道。"
 
 
-def story_script(*, video=None) -> list[dict]:
+def story_script(*, video=None, start=None, end=None) -> list[dict]:
     resident = CharacterFactory(name="王阿姨", role=Character.Role.RESIDENT)
     worker = CharacterFactory(name="小李", role=Character.Role.SOCIAL_WORKER)
     script = Script().scene("stairwell", "楼道里的杂物", setting="明园大楼三楼")
     if video is not None:
-        script = script.video(video)
+        script = script.video(video, start=start, end=end)
     return (
         script.dialogue(resident, "楼道里堆满了东西,谁来管?")
         .dialogue(worker, "王阿姨,我们一起商量个办法。")
@@ -40,8 +40,10 @@ def story_script(*, video=None) -> list[dict]:
     )
 
 
-def story_lesson(*, video=None, **fields) -> LessonPage:
-    return LessonPageFactory(script=story_script(video=video), **fields)
+def story_lesson(*, video=None, start=None, end=None, **fields) -> LessonPage:
+    return LessonPageFactory(
+        script=story_script(video=video, start=start, end=end), **fields
+    )
 
 
 def decision_id_of(lesson: LessonPage) -> str:

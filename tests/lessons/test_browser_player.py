@@ -77,17 +77,25 @@ def test_captions_and_speed_are_remembered_and_a_slow_phone_starts_low(
     assert page.get_by_label("播放速度").input_value() == "1.5"
 
 
-def test_a_phone_on_a_good_link_lets_hls_js_choose(
-    phone_page, live_server, two_rung_lesson
+def test_a_phone_on_a_good_link_lets_hls_js_choose_and_the_clip_limits_hold(
+    phone_page, live_server
 ):
+    # The trainer chose seconds 2-3 of the 4 s video.
+    lesson = story_lesson(
+        video=transcoded_video(duration=4, size="640x360"), start=2, end=3
+    )
     page = phone_page
     sign_in(page, live_server, learner())
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", GOOD_LINK)
 
-    open_video_step(page, two_rung_lesson.url)
+    open_video_step(page, lesson.url)
     page.get_by_role("button", name="播放").click()
-    page.wait_for_function("document.querySelector('video').currentTime > 0.3")
+    page.wait_for_function("document.querySelector('video').currentTime > 0")
 
     assert page.locator("video").get_attribute("data-start-level") == "auto"
+    assert page.evaluate("document.querySelector('video').currentTime") >= 1.9
+    page.wait_for_function("document.querySelector('video').paused")
+    stopped_at = page.evaluate("document.querySelector('video').currentTime")
+    assert 3 <= stopped_at < 3.5

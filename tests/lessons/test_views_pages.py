@@ -10,6 +10,7 @@ from tests.lessons.factories import (
     LessonPageFactory,
     course_index,
     learning_home,
+    video_row,
 )
 from tests.lessons.stories import (
     BEST_CONSEQUENCE,
@@ -177,3 +178,26 @@ def test_course_page_lists_its_live_lessons_in_order(client, worker):
 
     assert html.index("组先议") < html.index("小区续议")
     assert "三委再议" not in html
+
+
+def test_video_block_offers_the_mp4_and_captions_and_the_clip_limits(client, worker):
+    video = video_row(
+        status="ready", hls_master_name="v/1/master.m3u8", mp4_name="v/1/video.mp4"
+    )
+    lesson = story_lesson(video=video, start=5, end=20)
+
+    html = client.get(lesson.url).content.decode()
+
+    assert 'preload="none"' in html
+    assert 'data-start="5" data-end="20"' in html
+    assert 'src="/media/v/1/video.mp4#t=5,20" type="video/mp4"' in html
+    assert 'data-hls="/media/v/1/master.m3u8"' in html
+
+
+def test_a_video_still_transcoding_shows_a_notice_instead_of_a_player(client, worker):
+    lesson = story_lesson(video=video_row(status="processing"))
+
+    html = client.get(lesson.url).content.decode()
+
+    assert "<video" not in html
+    assert "视频还在处理" in html
