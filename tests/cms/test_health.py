@@ -103,3 +103,24 @@ def test_a_passing_ffmpeg_check_is_remembered_briefly(client, monkeypatch):
     get_health(client)
     get_health(client)
     assert len(calls) == 2  # ffmpeg and ffprobe, once
+
+
+def test_unreachable_database_gives_503_naming_the_database(client, monkeypatch):
+    from django.db import connections
+
+    from cms import health
+
+    dead = connections.create_connection("default")
+    dead.settings_dict = {**dead.settings_dict, "HOST": "127.0.0.1", "PORT": 1}
+    monkeypatch.setattr(health, "connection", dead)
+    try:
+        response, body = get_health(client)
+    finally:
+        dead.close()
+    assert response.status_code == 503
+    assert body["failed"] == ["database"]
+    assert body["checks"]["database"] == {"ok": False, "error": "OperationalError"}
+
+
+def test_database_connections_give_up_within_seconds(settings):
+    assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] <= 10
