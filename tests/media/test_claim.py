@@ -143,3 +143,20 @@ def test_another_machines_claim_is_left_to_its_lease():
     assert not video_take_over_dead_claim(video_id=video.pk, worker="celery@host:1")
     video.refresh_from_db()
     assert video.claim_token == token
+
+
+@pytest.mark.django_db
+def test_a_zombie_holder_counts_as_dead():
+    import subprocess
+    import sys
+
+    video = VideoFactory()
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        import time
+
+        time.sleep(0.5)  # it has exited, but nobody has reaped it yet
+        video_claim(video_id=video.pk, worker=f"celery@host:{zombie.pid}")
+        assert video_take_over_dead_claim(video_id=video.pk, worker="celery@host:1")
+    finally:
+        zombie.wait()
