@@ -139,11 +139,15 @@ def test_password_change_needs_login(client):
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
-def test_account_page_shows_the_name_and_no_admin_link_for_a_learner(client):
-    worker = learner(first_name="李晓梅", last_name="")
+def test_account_page_shows_name_unit_and_no_admin_link_for_a_learner(client):
+    worker = learner(
+        org_unit=neighbourhood("五环居民区"), first_name="李晓梅", last_name=""
+    )
     client.force_login(worker)
     html = client.get(reverse("accounts:account")).content.decode()
     assert "李晓梅" in html
+    assert "五环居民区" in html
+    assert worker.profile.get_position_display() in html
     assert reverse("wagtailadmin_home") not in html
 
 
@@ -181,3 +185,13 @@ def test_anonymous_visitors_get_a_sign_in_link_that_returns_them(rf):
 def test_login_page_marks_no_tab_as_current(client):
     html = client.get(reverse("accounts:login")).content.decode()
     assert 'aria-current="page"' not in html
+
+
+def test_account_page_works_for_a_user_without_a_profile(client):
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("noprofile", password="x-123456789")
+    client.force_login(user)
+    response = client.get(reverse("accounts:account"))
+    assert response.status_code == 200
+    assert "noprofile" in response.content.decode()
