@@ -25,7 +25,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from media.ffmpeg.errors import MediaRejected, TranscodeFailed
+from media.ffmpeg.errors import MediaRejected, TranscodeFailed, reason
 from media.ffmpeg.probe import MediaLimits, probe_media
 from media.ffmpeg.transcode import TranscodeResult, transcode_media
 from media.models import Video, VideoRendition
@@ -118,8 +118,13 @@ def _transcode_in(
     workdir: Path, *, video: Video, token: str, heartbeat: LeaseHeartbeat
 ) -> TranscodeResult:
     source = workdir / f"source{Path(video.file.name).suffix.lower()[:8]}"
-    with video.file.open("rb") as src, source.open("wb") as dst:
-        shutil.copyfileobj(src, dst, length=1024 * 1024)
+    try:
+        with video.file.open("rb") as src, source.open("wb") as dst:
+            shutil.copyfileobj(src, dst, length=1024 * 1024)
+    except FileNotFoundError as exc:
+        raise MediaRejected(
+            reason("找不到上传的文件，请重新上传。"), code="source_missing"
+        ) from exc
     expect = video.type if video.type in ("video", "audio") else "any"
     probe = probe_media(
         source,

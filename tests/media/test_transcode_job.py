@@ -152,3 +152,14 @@ def test_failure_mid_upload_keeps_the_published_outputs(
     assert storage_files(old) == old_files
     assert len(seen) == 4  # it did fail half-way through the upload
     assert storage_files(f"videos/{video.pk}") == old_files  # no half-published prefix
+
+
+def test_missing_source_fails_with_a_reason_instead_of_retrying(tiny_clip):
+    video = _upload(tiny_clip)
+    default_storage.delete(video.file.name)
+
+    assert video_transcode(video_id=video.pk) == TranscodeOutcome.FAILED
+
+    video.refresh_from_db()
+    assert (video.status, video.attempts) == (Video.Status.FAILED, 1)
+    assert "重新上传" in video.error
