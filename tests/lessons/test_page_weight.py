@@ -26,7 +26,9 @@ from tests.lessons.factories import (
 pytestmark = pytest.mark.django_db
 
 BUDGET = 50 * 1024
-ASSET_RE = re.compile(r'<(?:link[^>]+href|script[^>]+src)="(?P<url>[^"]+)"')
+ASSET_RE = re.compile(
+    r'<(?:link[^>]+rel="stylesheet"[^>]+href|script[^>]+src)="(?P<url>[^"]+)"'
+)
 
 
 def long_lesson():
@@ -84,5 +86,6 @@ def test_long_lesson_page_is_within_50_kb_compressed_before_play(client):
     compressed = sum(len(gzip.compress(body, compresslevel=6)) for body in bodies)
 
     assert any(url.endswith("player.js") for url in assets)
+    assert any(url.endswith("lessons.css") for url in assets)
     assert not any("hls" in url for url in assets)
     assert compressed <= BUDGET, f"{compressed} bytes gzipped: {assets}"
