@@ -194,3 +194,27 @@ def test_status_endpoint_needs_a_login(client):
     video = VideoFactory()
     response = client.get(reverse("media_admin:statuses"), {"id": [video.pk]})
     assert response.status_code == 302
+
+
+def test_edit_page_lists_renditions_and_captions(trainer_client):
+    from tests.media.factories import VideoCaptionFactory
+
+    caption = VideoCaptionFactory(label="中文字幕")
+    video = caption.video
+    html = trainer_client.get(reverse("wagtailmedia:edit", args=(video.pk,))).content
+    html = html.decode()
+    assert "270p" in html and "360p" in html
+    assert "中文字幕" in html and caption.url in html
+    assert reverse("media_admin:caption_remove", args=(video.pk, caption.pk)) in html
+    assert reverse("media_admin:retry", args=(video.pk,)) not in html  # not failed
+
+
+def test_caption_remove_deletes_the_track(trainer_client):
+    from tests.media.factories import VideoCaptionFactory
+
+    caption = VideoCaptionFactory()
+    response = trainer_client.post(
+        reverse("media_admin:caption_remove", args=(caption.video_id, caption.pk))
+    )
+    assert response.status_code == 302
+    assert not VideoCaption.objects.filter(pk=caption.pk).exists()
