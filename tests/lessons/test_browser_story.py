@@ -3,8 +3,14 @@
 import pytest
 
 from lessons.models import DecisionChoice
+from lessons.services import decision_record
 from tests.factories import learner
-from tests.lessons.stories import BEST_CONSEQUENCE, POOR_CONSEQUENCE, story_lesson
+from tests.lessons.stories import (
+    BEST_CONSEQUENCE,
+    POOR_CONSEQUENCE,
+    decision_id_of,
+    story_lesson,
+)
 from tests.lessons.test_browser_lesson import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -67,3 +73,22 @@ def test_without_javascript_the_whole_story_shows_and_the_form_posts(
         assert DecisionChoice.objects.get(user=user).option_index == 0
     finally:
         context.close()
+
+
+def test_returning_learner_resumes_at_their_decision_and_its_branch(
+    phone_page, live_server
+):
+    page = phone_page
+    user = learner()
+    sign_in(page, live_server, user)
+    lesson = story_lesson()
+    decision_record(
+        user=user, lesson=lesson, decision_id=decision_id_of(lesson), option_index=0
+    )
+
+    page.goto(lesson.url)
+
+    assert page.get_by_text(BEST_CONSEQUENCE).is_visible()
+    page.get_by_role("button", name="继续").click()
+    page.get_by_role("heading", name="楼组议事会").wait_for()
+    assert not page.get_by_text("第二天,杂物又出现了。").is_visible()

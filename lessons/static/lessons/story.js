@@ -52,6 +52,8 @@ function initStory(root) {
     step.tabIndex = -1;
     step.hidden = i > resumeAt;
   });
+  // A decision made on an earlier visit still leads where it led then.
+  jumpTo = steps[resumeAt].querySelector("[data-chosen]")?.dataset.jumpTo || null;
   reveal(resumeAt, { focus: false });
 
   next.addEventListener("click", () => {
