@@ -1,5 +1,7 @@
 """Replacing a video's file re-transcodes it; deleting it removes every output."""
 
+import uuid
+
 import pytest
 from django.core.files import File
 from django.core.files.base import ContentFile
@@ -15,12 +17,19 @@ from tests.media.factories import ReadyVideoFactory, VideoCaptionFactory, VideoF
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("same_name", [False, True], ids=["new-name", "same-name"])
 def test_replacing_the_file_in_the_admin_queues_a_new_transcode(
-    client, other_clip, transcode_queue, django_capture_on_commit_callbacks
+    client, other_clip, transcode_queue, django_capture_on_commit_callbacks, same_name
 ):
-    video = ReadyVideoFactory(attempts=2, progress=100)
+    original = f"lesson-{uuid.uuid4().hex[:8]}.mp4"
+    video = ReadyVideoFactory(
+        attempts=2, progress=100, file=ContentFile(b"old", name=original)
+    )
+    old_name = video.file.name
     client.force_login(trainer())
-    upload = SimpleUploadedFile("new.mp4", other_clip.read_bytes(), "video/mp4")
+    # wagtailmedia deletes the old file first, so the same name comes back.
+    name = original if same_name else "new.mp4"
+    upload = SimpleUploadedFile(name, other_clip.read_bytes(), "video/mp4")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("wagtailmedia:edit", args=(video.pk,)),
@@ -28,6 +37,7 @@ def test_replacing_the_file_in_the_admin_queues_a_new_transcode(
         )
     assert response.status_code == 302
     video.refresh_from_db()
+    assert (video.file.name == old_name) is same_name
     assert (video.status, video.attempts, video.progress) == ("queued", 0, 0)
     assert (video.width, video.height) == (320, 240)  # probed from the new file
     assert transcode_queue.video_ids() == [video.pk]
