@@ -163,3 +163,27 @@ def test_missing_source_fails_with_a_reason_instead_of_retrying(tiny_clip):
     video.refresh_from_db()
     assert (video.status, video.attempts) == (Video.Status.FAILED, 1)
     assert "重新上传" in video.error
+
+
+def test_progress_is_written_while_ffmpeg_runs(clip_dir, monkeypatch):
+    from tests.media.clips import make_clip
+
+    clip = clip_dir / "progress.mp4"
+    if not clip.exists():
+        make_clip(clip, duration=20, size="640x360")
+    video = _upload(clip)
+    seen = []
+    report = transcoding.ProgressReporter.__call__
+
+    def report_and_look(self, fraction):
+        report(self, fraction)
+        row = Video.objects.get(pk=video.pk)
+        seen.append((row.status, row.progress))
+
+    monkeypatch.setattr(transcoding.ProgressReporter, "__call__", report_and_look)
+
+    assert video_transcode(video_id=video.pk) == TranscodeOutcome.READY
+    percents = [percent for status, percent in seen if status == "processing"]
+    assert any(0 < percent < 100 for percent in percents), seen
+    assert percents == sorted(percents)
+    assert Video.objects.get(pk=video.pk).progress == 100
