@@ -99,3 +99,35 @@ def test_a_phone_on_a_good_link_lets_hls_js_choose_and_the_clip_limits_hold(
     page.wait_for_function("document.querySelector('video').paused")
     stopped_at = page.evaluate("document.querySelector('video').currentTime")
     assert 3 <= stopped_at < 3.5
+
+
+def test_without_hls_js_the_browser_plays_the_ladder_itself_or_the_mp4(
+    phone_page, live_server
+):
+    page = phone_page
+    sign_in(page, live_server, learner())
+    lesson = story_lesson(video=transcoded_video(duration=4, size="320x240"))
+    page.route("**/hls.light*.js", lambda route: route.abort())
+
+    open_video_step(page, lesson.url)
+    page.get_by_role("button", name="播放").click()
+    page.wait_for_function("document.querySelector('video').currentTime > 0.5")
+
+    native_hls = page.evaluate(
+        "document.createElement('video').canPlayType('application/vnd.apple.mpegurl')"
+    )
+    expected = "native" if native_hls else "mp4"
+    assert page.locator("video").get_attribute("data-engine") == expected
+
+
+def test_the_mp4_plays_when_the_ladder_fails(phone_page, live_server):
+    page = phone_page
+    sign_in(page, live_server, learner())
+    lesson = story_lesson(video=transcoded_video(duration=4, size="320x240"))
+    page.route("**/master.m3u8", lambda route: route.abort())
+
+    open_video_step(page, lesson.url)
+    page.get_by_role("button", name="播放").click()
+    page.wait_for_function("document.querySelector('video').currentTime > 0.5")
+
+    assert page.locator("video").get_attribute("data-engine") == "mp4"
