@@ -92,3 +92,17 @@ def test_returning_learner_resumes_at_their_decision_and_its_branch(
     page.get_by_role("button", name="继续").click()
     page.get_by_role("heading", name="楼组议事会").wait_for()
     assert not page.get_by_text("第二天,杂物又出现了。").is_visible()
+
+
+def test_if_story_js_never_arrives_the_whole_story_is_shown(phone_page, live_server):
+    page = phone_page
+    sign_in(page, live_server, learner())
+    lesson = story_lesson()
+    page.route("**/story*.js", lambda route: route.abort())
+
+    page.goto(lesson.url)
+    narration = page.get_by_text("第二天,杂物又出现了。")
+    assert not narration.is_visible()  # held back while story.js may still come
+
+    narration.wait_for(timeout=15_000)
+    assert page.get_by_role("heading", name="楼组议事会").is_visible()

@@ -55,6 +55,7 @@ function initStory(root) {
   // A decision made on an earlier visit still leads where it led then.
   jumpTo = steps[resumeAt].querySelector("[data-chosen]")?.dataset.jumpTo || null;
   reveal(resumeAt, { focus: false });
+  root.dataset.storyReady = "";
 
   next.addEventListener("click", () => {
     if (jumpTo) {
