@@ -118,3 +118,18 @@ def test_deleting_a_video_removes_its_caption_files(django_capture_on_commit_cal
         caption.video.delete()
 
     assert not default_storage.exists(name)
+
+
+@pytest.mark.django_db
+def test_deleting_in_the_admin_removes_outputs(
+    client, django_capture_on_commit_callbacks
+):
+    video = ReadyVideoFactory()
+    default_storage.save(f"videos/{video.pk}/tok/master.m3u8", ContentFile(b"#"))
+    assert storage_files(f"videos/{video.pk}")
+    client.force_login(trainer())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("wagtailmedia:delete", args=(video.pk,)))
+    assert response.status_code == 302
+    assert not Video.objects.filter(pk=video.pk).exists()
+    assert storage_files(f"videos/{video.pk}") == []
