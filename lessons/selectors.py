@@ -160,7 +160,7 @@ class CourseLesson:
 def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
     """The course's live lessons in tree order, marked started for this viewer."""
     lessons = list(
-        _live_lessons().child_of(course).order_by("path").prefetch_related("topic")
+        _live_lessons().child_of(course).order_by("path").select_related("topic")
     )
     started: set[int] = set()
     if viewer.is_authenticated:
