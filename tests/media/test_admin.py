@@ -218,3 +218,15 @@ def test_caption_remove_deletes_the_track(trainer_client):
     )
     assert response.status_code == 302
     assert not VideoCaption.objects.filter(pk=caption.pk).exists()
+
+
+def test_retry_without_a_csrf_token_is_refused():
+    from django.test import Client
+
+    video = VideoFactory(status=Video.Status.FAILED)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(trainer())
+    response = client.post(reverse("media_admin:retry", args=(video.pk,)))
+    assert response.status_code == 403
+    video.refresh_from_db()
+    assert video.status == Video.Status.FAILED
