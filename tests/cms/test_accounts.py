@@ -195,3 +195,17 @@ def test_account_page_works_for_a_user_without_a_profile(client):
     response = client.get(reverse("accounts:account"))
     assert response.status_code == 200
     assert "noprofile" in response.content.decode()
+
+
+def test_login_page_with_its_stylesheet_stays_light(client):
+    """The shell is part of every lesson page's 50 KB budget before play."""
+    import gzip
+
+    from django.contrib.staticfiles import finders
+
+    html = client.get(reverse("accounts:login")).content
+    with open(finders.find("cms/site.css"), "rb") as css:
+        stylesheet = css.read()
+    compressed = len(gzip.compress(html)) + len(gzip.compress(stylesheet))
+    assert compressed < 4 * 1024, compressed
+    assert "<script" not in html.decode()
