@@ -87,10 +87,26 @@ def check_broker() -> CheckResult:
             conn.ensure_connection(
                 max_retries=1, interval_start=0, timeout=CHECK_TIMEOUT_SECONDS
             )
-            transport = conn.transport_cls
+            transport = str(conn.transport_cls)
+            policy = _redis_eviction_policy(conn) if transport == "redis" else None
     except Exception as exc:
         return _failed("broker", exc)
-    return _ok(transport=str(transport))
+    if policy not in (None, "noeviction"):
+        # An evicting Redis silently drops queued tasks when memory runs short.
+        logger.warning("health check broker: Redis maxmemory-policy is %s", policy)
+        return {"ok": False, "error": "RedisMayEvictTasks", "eviction_policy": policy}
+    return _ok(transport=transport)
+
+
+def _redis_eviction_policy(conn) -> str | None:
+    """Redis's maxmemory-policy, or None where CONFIG is not allowed (managed Redis)."""
+    from redis.exceptions import ResponseError
+
+    try:
+        reply = conn.default_channel.client.config_get("maxmemory-policy")
+    except ResponseError:
+        return None
+    return reply.get("maxmemory-policy")
 
 
 def check_cache() -> CheckResult:

@@ -124,3 +124,54 @@ def test_unreachable_database_gives_503_naming_the_database(client, monkeypatch)
 
 def test_database_connections_give_up_within_seconds(settings):
     assert settings.DATABASES["default"]["OPTIONS"]["connect_timeout"] <= 10
+
+
+@pytest.fixture
+def evicting_redis(tmp_path):
+    """A throwaway Redis that evicts keys under memory pressure (a misconfiguration)."""
+    import socket
+    import subprocess
+    import time
+
+    import redis
+
+    from tests.deps import require_binary
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    proc = subprocess.Popen(
+        [
+            require_binary("redis-server"),
+            "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+            "--appendonly", "no", "--dir", str(tmp_path),
+            "--maxmemory-policy", "allkeys-lru",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+                break
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def test_broker_that_may_evict_tasks_gives_503_naming_the_broker(
+    client, evicting_redis
+):
+    with override_settings(CELERY_BROKER_URL=evicting_redis):
+        response, body = get_health(client)
+    assert response.status_code == 503
+    assert body["failed"] == ["broker"]
+    assert body["checks"]["broker"]["eviction_policy"] == "allkeys-lru"
