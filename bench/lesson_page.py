@@ -314,7 +314,22 @@ def main() -> None:
             finally:
                 server.terminate()
     finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
+        drop_bench_database(old_name)
+
+
+def drop_bench_database(old_name: str) -> None:
+    """Drop the bench database even if a server thread still holds a connection."""
+    from django.db import connections
+
+    bench_name = connection.settings_dict["NAME"]
+    connections.close_all()
+    with connection._nodb_cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND pid <> pg_backend_pid()",
+            [bench_name],
+        )
+    connection.creation.destroy_test_db(old_name, verbosity=0)
 
 
 if __name__ == "__main__":
