@@ -2,7 +2,7 @@
 
 import pytest
 
-from lessons.models import DecisionChoice, Topic
+from lessons.models import CoursePage, DecisionChoice, LessonPage, Topic
 from lessons.services import decision_record
 from tests.factories import learner
 from tests.lessons.factories import (
@@ -17,6 +17,7 @@ from tests.lessons.stories import (
     POOR_CONSEQUENCE,
     decision_id_of,
     story_lesson,
+    story_script,
 )
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +202,27 @@ def test_a_video_still_transcoding_shows_a_notice_instead_of_a_player(client, wo
 
     assert "<video" not in html
     assert "视频还在处理" in html
+
+
+def test_trainer_preview_of_an_unsaved_lesson_renders():
+    # Wagtail's "preview before first save": the page has a tree path, no pk.
+    course = CoursePageFactory()
+    draft = LessonPage(title="草稿", slug="draft", script=story_script())
+    draft.depth = course.depth + 1
+    draft.path = draft._get_path(course.path, draft.depth, course.numchild + 1)
+
+    response = draft.make_preview_request()
+
+    assert response.status_code == 200
+    assert "楼道里堆满了东西,谁来管?" in response.content.decode()
+
+
+def test_trainer_preview_of_an_unsaved_course_renders():
+    index = course_index()
+    draft = CoursePage(title="新课程", slug="new-course")
+    draft.depth = index.depth + 1
+    draft.path = draft._get_path(index.path, draft.depth, index.numchild + 1)
+
+    response = draft.make_preview_request()
+
+    assert response.status_code == 200
