@@ -226,3 +226,12 @@ def test_trainer_preview_of_an_unsaved_course_renders():
     response = draft.make_preview_request()
 
     assert response.status_code == 200
+
+
+def test_home_topic_groups_link_to_the_filtered_catalogue(client, worker):
+    law = Topic.objects.get(slug="rule-of-law")
+    LessonPageFactory(title="明园大楼的电梯", topic=law)
+
+    html = client.get(learning_home().url).content.decode()
+
+    assert f'href="{course_index().url}?topic=rule-of-law"' in html
