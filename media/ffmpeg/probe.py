@@ -30,6 +30,7 @@ TRUNCATION_TOLERANCE_FRACTION = 0.02
 # Raw MP3/AAC streams have no index: their declared duration is estimated from
 # the first frames' bit rate, so only the packets themselves tell the length.
 ESTIMATED_DURATION_DEMUXERS = frozenset({"mp3", "aac"})
+HDR_TRANSFERS = frozenset({"arib-std-b67", "smpte2084"})
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,13 @@ class ProbeResult:
     audio_index: int | None = None
     audio_channels: int = 0
     stream_count: int = 1  # the transcode refuses a file that grew more streams
+    color_transfer: str | None = None  # "arib-std-b67" (HLG), "smpte2084" (PQ)...
+
+    @property
+    def is_hdr(self) -> bool:
+        """iPhones record HLG HDR by default; shown as SDR untouched, it looks
+        grey and flat, so the transcode tone-maps it to BT.709."""
+        return self.color_transfer in HDR_TRANSFERS
 
 
 def probe_media(
@@ -150,6 +158,7 @@ def probe_media(
         audio_index=audio["index"] if audio else None,
         audio_channels=int(audio.get("channels") or 0) if audio else 0,
         stream_count=len(streams),
+        color_transfer=video.get("color_transfer") if video else None,
     )
 
 

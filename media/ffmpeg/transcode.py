@@ -151,6 +151,8 @@ def build_graph(*, source: Path, probe: ProbeResult, rungs: list[Rung], out_dir:
     else:
         rate = output_frame_rate(probe)
         video = upload[str(probe.video_index)].filter("fps", fps=str(rate))
+        if probe.is_hdr:
+            video = tone_mapped(video, rungs[-1])
         video_branches = video.filter_multi_output("split", len(rungs) + 1)
         for i, rung in enumerate(rungs):
             scaled = scaled_video(video_branches[i], rung)
@@ -188,6 +190,24 @@ def audio_chain(upload, probe: ProbeResult):
     return audio.filter("aresample", 48000).filter(
         "aformat", sample_rates=48000, channel_layouts="mono|stereo"
     )
+
+
+def tone_mapped(video, largest: Rung):
+    """HDR (HLG/PQ) to SDR BT.709 with zimg and the hable curve, once, at the
+    largest rung's size: tone mapping is float maths, too dear at full 4K size
+    or once per rung."""
+    return (
+        video.filter("zscale", w=largest.width, h=largest.height, t="linear",
+                     npl=100)
+        .filter("format", "gbrpf32le")
+        .filter("zscale", p="bt709")
+        .filter("tonemap", "hable", desat=0)
+        .filter("zscale", t="bt709", m="bt709", r="tv")
+        .filter("format", "yuv420p")
+    )  # fmt: skip
+
+
+SDR_TAGS = {"color_primaries": "bt709", "color_trc": "bt709", "colorspace": "bt709"}
 
 
 def audio_encoder_options(rung: Rung) -> dict[str, str]:
@@ -234,6 +254,8 @@ def hls_output(out_dir: Path, rung: Rung, video, audio, probe: ProbeResult):
     streams = [audio]
     if video is not None:
         options.update(video_encoder_options(rung, probe))
+        if probe.is_hdr:
+            options.update(SDR_TAGS)
         streams = [video, audio]
     return ffmpeg.output(*streams, str(rung_dir / "index.m3u8"), **options)
 

@@ -33,13 +33,15 @@ def make_clip(
     container: str = "mp4",
     faststart: bool = False,
     picture: str | None = None,
+    hdr: bool = False,
 ) -> Path:
     """A moving test pattern (testsrc2) with a tone, encoded like a phone would.
 
     ``rotate`` writes display-rotation metadata (as phones do for portrait video)
     without turning the pixels; ``vfr`` drops every fourth frame and keeps the
     gaps in the timestamps, as variable-frame-rate phone recordings have.
-    ``picture`` replaces the test pattern with another lavfi video source.
+    ``picture`` replaces the test pattern with another lavfi video source;
+    ``hdr`` tags the video as HLG BT.2020 (use with a 10-bit ``pix_fmt``).
     """
     path = Path(path)
     picture = picture or f"testsrc2=size={size}:rate={fps}"
@@ -52,6 +54,9 @@ def make_clip(
     args += ["-c:v", codec]
     if codec == "libx265":
         args += ["-x265-params", "log-level=error", "-tag:v", "hvc1"]
+    if hdr:  # tagged as an iPhone tags its HLG recordings
+        args += ["-color_primaries", "bt2020", "-color_trc", "arib-std-b67",
+                 "-colorspace", "bt2020nc"]  # fmt: skip
     if codec == "libx264":
         args += ["-preset", "ultrafast"]
     if pix_fmt:

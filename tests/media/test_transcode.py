@@ -270,6 +270,19 @@ def test_10bit_hevc_source_becomes_8bit_h264_high(tmp_path):
     )  # fmt: skip
 
 
+def test_hlg_hdr_iphone_video_is_tone_mapped_to_sdr_bt709(tmp_path):
+    source = make_clip(
+        tmp_path / "hlg.mp4", codec="libx265", pix_fmt="yuv420p10le", hdr=True,
+        size="640x360", duration=1,
+    )  # fmt: skip
+    assert probe_media(source, limits=LIMITS).is_hdr
+    result = transcode(source, tmp_path / "out")
+    for rendition in result.renditions:
+        video = streams(joined(tmp_path / "out", rendition.playlist))["video"]
+        tags = (video["pix_fmt"], video["color_transfer"], video["color_primaries"])
+        assert tags == ("yuv420p", "bt709", "bt709")
+
+
 def integrated_loudness(path: Path) -> float:
     log = subprocess.run(
         ["ffmpeg", "-nostats", "-i", str(path), "-af", "ebur128", "-f", "null", "-"],
