@@ -202,8 +202,11 @@ else:
 
 # Celery. The longest task is a transcode: its hard limit must stay below the
 # visibility timeout, or Redis hands the still-running task to a second worker.
+# Three hours: a 30-minute 1080p upload transcoded at 0.22x realtime on a loaded
+# 2-core machine (bench/transcode.py) needs about 2.3 h. A dead worker's job does
+# not wait this long: its lease expires and reconciliation re-sends it.
 CELERY_TASK_HARD_TIME_LIMIT_MAX = int(
-    os.environ.get("CELERY_TASK_HARD_TIME_LIMIT_MAX", "3600")
+    os.environ.get("CELERY_TASK_HARD_TIME_LIMIT_MAX", str(3 * 3600))
 )
 CELERY_VISIBILITY_TIMEOUT = CELERY_TASK_HARD_TIME_LIMIT_MAX + 600
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
