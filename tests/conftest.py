@@ -1,6 +1,7 @@
 """Fixtures shared by every test package: a real Celery worker and a phone browser."""
 
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -17,6 +18,12 @@ from tests.deps import CHROMIUM, require_binary, require_redis
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_sessionfinish(session, exitstatus):
+    # A failed run keeps its uploads and worker logs for inspection.
+    if exitstatus == 0 and getattr(settings, "MEDIA_ROOT_IS_TEMPORARY", False):
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
 _DJANGO_DB_ARGS = (

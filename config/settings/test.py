@@ -19,9 +19,14 @@ DATABASES["default"]["TEST"] = {
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 SERVE_MEDIA = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# A run's uploads live in a temp dir that tests/conftest.py removes at the end.
+MEDIA_ROOT_IS_TEMPORARY = not os.environ.get("DJANGO_MEDIA_ROOT")
 MEDIA_ROOT = Path(
     os.environ.get("DJANGO_MEDIA_ROOT") or tempfile.mkdtemp(prefix="weiketang-media-")
 )
+# WhiteNoise only serves collected files; tests use the finders instead.
+STATIC_ROOT = Path(tempfile.gettempdir()) / "weiketang-test-static"
+STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
