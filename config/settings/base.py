@@ -43,7 +43,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "cms.user_admin_app.WeiketangUsersAppConfig",  # wagtail.users + profile fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
