@@ -47,7 +47,8 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
+from tests.deps import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (same browser as the tests)
+
 BUDGET_BYTES = 50 * 1024
 
 
@@ -231,16 +232,7 @@ def run(base_url: str, lesson, user, video) -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
+            args=CHROMIUM_ARGS,
         )
         from django.core.files.storage import default_storage
 
@@ -283,8 +275,6 @@ def run(base_url: str, lesson, user, video) -> None:
 
 
 def main() -> None:
-    from tests.deps import CHROMIUM as _  # noqa: F401  (same binary as the tests)
-
     setup_test_environment()
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     static_root = tempfile.mkdtemp(prefix="bench-static-")

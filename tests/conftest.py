@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.deps import CHROMIUM, require_binary, require_redis
+from tests.deps import CHROMIUM, CHROMIUM_ARGS, require_binary, require_redis
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that
 # tests make around it are still synchronous.
@@ -147,16 +147,7 @@ def chromium_browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield browser
         browser.close()

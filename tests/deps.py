@@ -5,6 +5,18 @@ import shutil
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
+# Without the background-networking flags Chromium keeps dialling Google's hosts,
+# which this closed network refuses many at a time.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",
+]
 INSTALL_HINT = (
     "run `make install` (as root it installs Debian's ffmpeg, chromium, strace)"
 )
