@@ -26,5 +26,7 @@ if settings.SERVE_MEDIA:
         )
     ]
 
+handler500 = "config.errors.server_error"
+
 # Wagtail's page tree last: it answers every path nothing above claimed.
 urlpatterns += [path("", include(wagtail_urls))]

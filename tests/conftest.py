@@ -153,17 +153,38 @@ def chromium_browser():
         browser.close()
 
 
-@pytest.fixture
-def phone_page(chromium_browser, live_server):
-    """A 390x844 phone page, Chinese locale, pointed at the live server."""
-    context = chromium_browser.new_context(
+def _phone_context(browser, live_server, **options):
+    return browser.new_context(
         viewport={"width": 390, "height": 844},
         device_scale_factor=2,
         is_mobile=True,
         has_touch=True,
         locale="zh-CN",
         base_url=live_server.url,
+        **options,
     )
+
+
+@pytest.fixture
+def phone_page(chromium_browser, live_server):
+    """A 390x844 phone page, Chinese locale, pointed at the live server.
+
+    It bypasses the Content-Security-Policy, since Playwright's wait_for_function
+    evaluates its predicate with eval in the page; tests/config/test_browser_csp.py
+    drives a lesson under the real policy with strict_phone_page.
+    """
+    context = _phone_context(chromium_browser, live_server, bypass_csp=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def strict_phone_page(chromium_browser, live_server):
+    """phone_page under the site's real Content-Security-Policy (no eval: use
+    page.evaluate rather than page.wait_for_function)."""
+    context = _phone_context(chromium_browser, live_server)
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page
