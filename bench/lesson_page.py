@@ -100,13 +100,20 @@ def build_demo():
     )
     lesson = story_lesson(video=video, title="明园大楼加装电梯")
     user = learner()
+    return lesson, user, video
+
+
+def write_floor(video, lesson, cookie: dict) -> None:
+    """The bare-MP4 page, with the fallback's URL signed for the bench's session."""
+    from media.delivery import video_sources
+
+    sources = video_sources(video=video, session_key=cookie["value"], page_id=lesson.pk)
     floor = Path(settings.MEDIA_ROOT) / "bench-floor.html"
     floor.write_text(
         '<!doctype html><meta name="viewport" content="width=device-width">'
-        f'<video src="{video.mp4_url}" preload="none" playsinline '
+        f'<video src="{sources.mp4}" preload="none" playsinline '
         'style="width:100%"></video>'
     )
-    return lesson, user, video
 
 
 def session_cookie(user, base_url: str) -> dict:
@@ -223,6 +230,7 @@ def run(base_url: str, lesson, user, video) -> None:
     from playwright.sync_api import sync_playwright
 
     cookie = session_cookie(user, base_url)
+    write_floor(video, lesson, cookie)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -280,6 +280,21 @@ CELERY_BEAT_SCHEDULE["media-reconcile-videos"] = {
     "task": "media.tasks.reconcile_videos",
     "schedule": 60.0,
 }
+# Protected playback (media/delivery.py): a lesson page's signed video URLs stay
+# valid this long; a re-upload's previous outputs are kept as long again.
+MEDIA_PLAY_TOKEN_SECONDS = int(os.environ.get("MEDIA_PLAY_TOKEN_SECONDS", "21600"))
+# Object storage: lifetime of the presigned URLs in rewritten playlists and redirects.
+MEDIA_PRESIGNED_URL_SECONDS = int(
+    os.environ.get("MEDIA_PRESIGNED_URL_SECONDS", "21600")
+)
+# Behind nginx with file-system storage: answer authorised files with an
+# X-Accel-Redirect to this internal location (aliasing MEDIA_ROOT), e.g.
+# "/protected-media/"; empty: Django streams the file itself.
+MEDIA_ACCEL_REDIRECT_LOCATION = os.environ.get("MEDIA_ACCEL_REDIRECT_LOCATION", "")
+CELERY_BEAT_SCHEDULE["media-purge-retired-outputs"] = {
+    "task": "media.tasks.purge_retired_outputs",
+    "schedule": 15 * 60.0,
+}
 
 LOGGING = {
     "version": 1,
