@@ -47,7 +47,8 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from tests.deps import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (same browser as the tests)
+# The same browser and phone as the tests.
+from tests.deps import CHROMIUM, CHROMIUM_ARGS, new_phone_context  # noqa: E402
 
 BUDGET_BYTES = 50 * 1024
 
@@ -126,14 +127,7 @@ def session_cookie(user, base_url: str) -> dict:
 
 
 def new_page(browser, base_url, cookie, profile: Profile, *, cache: bool = False):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        base_url=base_url,
-    )
+    context = new_phone_context(browser, base_url=base_url)
     context.add_cookies([cookie])
     page = context.new_page()
     page.set_default_timeout(90_000)

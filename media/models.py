@@ -55,15 +55,15 @@ class Video(AbstractMedia):
         FAILED = "failed", _("失败")
 
     status = models.CharField(
-        _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
+        _("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )
-    error = models.TextField(_("error"), blank=True)
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    queued_at = models.DateTimeField(_("queued at"), null=True, blank=True)
+    error = models.TextField(_("错误信息"), blank=True)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
 
     # The job's lease: a worker owns the row while claim_token matches and
     # lease_expires_at is in the future (renewed by a heartbeat while it runs).
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     claim_token = models.CharField(max_length=32, blank=True, editable=False)
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     claimed_by = models.CharField(max_length=255, blank=True, editable=False)
@@ -142,12 +142,12 @@ class VideoRendition(models.Model):
     video = models.ForeignKey(
         Video, on_delete=models.CASCADE, related_name="renditions"
     )
-    profile = models.CharField(_("profile"), max_length=16)  # "270p", …, "audio"
-    width = models.PositiveIntegerField(_("width"), null=True, blank=True)
-    height = models.PositiveIntegerField(_("height"), null=True, blank=True)
-    bandwidth = models.PositiveIntegerField(_("bandwidth (bit/s)"), default=0)
-    playlist_name = models.CharField(_("playlist"), max_length=255)
-    size_bytes = models.BigIntegerField(_("size (bytes)"), default=0)
+    profile = models.CharField(_("规格"), max_length=16)  # "270p", …, "audio"
+    width = models.PositiveIntegerField(_("宽度"), null=True, blank=True)
+    height = models.PositiveIntegerField(_("高度"), null=True, blank=True)
+    bandwidth = models.PositiveIntegerField(_("码率（bit/s）"), default=0)
+    playlist_name = models.CharField(_("播放列表"), max_length=255)
+    size_bytes = models.BigIntegerField(_("大小（字节）"), default=0)
 
     class Meta:
         verbose_name = _("视频清晰度")
@@ -180,18 +180,18 @@ class VideoCaption(models.Model):
 
     class Language(models.TextChoices):
         ZH_HANS = "zh-hans", _("简体中文")
-        EN = "en", _("English")
+        EN = "en", _("英语")
 
     video = models.ForeignKey(Video, on_delete=models.CASCADE, related_name="captions")
     language = models.CharField(
-        _("language"),
+        _("语言"),
         max_length=16,
         choices=Language.choices,
         default=Language.ZH_HANS,
     )
-    label = models.CharField(_("label"), max_length=64, blank=True)
-    file = models.FileField(_("WebVTT file"), upload_to=caption_upload_to)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    label = models.CharField(_("显示名称"), max_length=64, blank=True)
+    file = models.FileField(_("WebVTT 文件"), upload_to=caption_upload_to)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("字幕")
