@@ -5,8 +5,13 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
-from lessons.selectors import decision_block, decision_outcome, lesson_for_learner
-from lessons.services import DecisionNotFound, OptionOutOfRange, decision_record
+from lessons.decisions import (
+    DecisionNotFound,
+    DecisionOutcome,
+    OptionOutOfRange,
+    decision_record,
+)
+from lessons.selectors import lesson_for_learner
 
 router = Router(tags=["lessons"])
 
@@ -16,18 +21,9 @@ class DecisionIn(Schema):
     option_index: int
 
 
-class DecisionOut(Schema):
-    decision_id: str
-    option_index: int
-    rating: str
-    rating_label: str
-    consequence: str
-    jump_to: str
-
-
 @router.post(
     "/{lesson_id}/decisions",
-    response=DecisionOut,
+    response=DecisionOutcome,
     url_name="lesson_decision_record",
     summary="Record the learner's choice at a decision point",
 )
@@ -36,7 +32,7 @@ def record_decision(request: HttpRequest, lesson_id: int, payload: DecisionIn):
     if lesson is None:
         raise Http404
     try:
-        choice = decision_record(
+        return decision_record(
             user=request.user,
             lesson=lesson,
             decision_id=payload.decision_id,
@@ -46,9 +42,3 @@ def record_decision(request: HttpRequest, lesson_id: int, payload: DecisionIn):
         raise Http404 from exc
     except OptionOutOfRange as exc:
         raise HttpError(400, "option_index is not an option of this decision") from exc
-    block = decision_block(lesson=lesson, decision_id=choice.decision_id)
-    return decision_outcome(
-        decision_id=choice.decision_id,
-        decision_value=block.value,
-        option_index=choice.option_index,
-    )

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Max, Q, QuerySet
 
-from lessons.blocks import Rating
 from lessons.models import CoursePage, DecisionChoice, Instructor, LessonPage, Topic
 
 FEED_CONTINUE_LIMIT = 5
@@ -54,7 +53,7 @@ def home_feed(*, viewer) -> HomeFeed:
     if viewer.is_authenticated:
         continue_lessons = list(
             lessons.filter(decision_choices__user=viewer)
-            .annotate(last_choice_at=Max("decision_choices__updated_at"))
+            .annotate(last_choice_at=Max("decision_choices__chosen_at"))
             .order_by("-last_choice_at")[:FEED_CONTINUE_LIMIT]
         )
     new_lessons = list(lessons.order_by("-first_published_at", "-pk")[:FEED_NEW_LIMIT])
@@ -172,47 +171,3 @@ def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
     return [
         CourseLesson(lesson=lesson, started=lesson.pk in started) for lesson in lessons
     ]
-
-
-def lesson_decisions(*, viewer, lesson: LessonPage) -> dict[str, DecisionChoice]:
-    """The viewer's own choices in this lesson, by decision block id."""
-    if not viewer.is_authenticated:
-        return {}
-    return {
-        choice.decision_id: choice
-        for choice in DecisionChoice.objects.filter(user=viewer, lesson=lesson)
-    }
-
-
-@dataclass(frozen=True)
-class DecisionOutcome:
-    """What the learner sees after choosing; never sent before the choice is stored."""
-
-    decision_id: str
-    option_index: int
-    rating: str
-    rating_label: str
-    consequence: str
-    jump_to: str
-
-
-def decision_block(*, lesson: LessonPage, decision_id: str):
-    """The decision block with this id in the lesson's script, or None."""
-    for block in lesson.script:
-        if block.block_type == "decision" and block.id == decision_id:
-            return block
-    return None
-
-
-def decision_outcome(
-    *, decision_id: str, decision_value, option_index: int
-) -> DecisionOutcome:
-    option = decision_value["options"][option_index]
-    return DecisionOutcome(
-        decision_id=decision_id,
-        option_index=option_index,
-        rating=option["rating"],
-        rating_label=str(Rating(option["rating"]).label),
-        consequence=option["consequence"],
-        jump_to=(option.get("jump_to") or "").strip(),
-    )

@@ -11,9 +11,9 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 from wagtail import hooks
 
+from lessons.decisions import DecisionNotFound, OptionOutOfRange, decision_record
 from lessons.models import CourseIndexPage, CoursePage, LearningHomePage, LessonPage
 from lessons.selectors import lesson_for_learner
-from lessons.services import DecisionNotFound, OptionOutOfRange, decision_record
 
 LEARNER_PAGE_TYPES = (LearningHomePage, CourseIndexPage, CoursePage, LessonPage)
 

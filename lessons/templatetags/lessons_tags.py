@@ -2,7 +2,7 @@
 
 from django import template
 
-from lessons import selectors
+from lessons import decisions, selectors
 
 register = template.Library()
 
@@ -32,7 +32,7 @@ def course_lessons(context, course) -> list[selectors.CourseLesson]:
 
 @register.simple_tag(takes_context=True)
 def lesson_decisions(context, lesson) -> dict:
-    return selectors.lesson_decisions(viewer=_viewer(context), lesson=lesson)
+    return decisions.lesson_decisions(viewer=_viewer(context), lesson=lesson)
 
 
 @register.filter
@@ -46,15 +46,11 @@ def avatar_colour(character) -> int:
     return (character.pk or 0) % AVATAR_COLOURS
 
 
-@register.simple_tag
-def decision_outcome(decision_id, decision_value, choice):
+@register.simple_tag(takes_context=True)
+def decision_outcome(context, decision_id, state):
     """The outcome of a choice the viewer has already made (and so may see)."""
-    if not choice or choice.option_index >= len(decision_value["options"]):
-        return None  # the trainer removed that option since
-    return selectors.decision_outcome(
-        decision_id=decision_id,
-        decision_value=decision_value,
-        option_index=choice.option_index,
+    return decisions.decision_outcome_of(
+        lesson=context["page"], decision_id=decision_id, state=state
     )
 
 
@@ -68,3 +64,9 @@ def clock(seconds) -> str:
     """A duration as m:ss, the way video players show it."""
     total = round(float(seconds or 0))
     return f"{total // 60}:{total % 60:02d}"
+
+
+@register.simple_tag
+def first_choice_template() -> str:
+    """The first-choice note with its placeholders, for story.js to fill in."""
+    return str(decisions.FIRST_CHOICE_NOTE)

@@ -86,6 +86,19 @@ def test_after_choosing_only_the_chosen_consequence_is_shown(client, worker):
     assert 'value="1" required checked' in html
 
 
+def test_after_a_re_choice_the_page_says_the_first_choice_is_scored(client, worker):
+    lesson = story_lesson()
+    decision_id = decision_id_of(lesson)
+    decision_record(user=worker, lesson=lesson, decision_id=decision_id, option_index=1)
+    decision_record(user=worker, lesson=lesson, decision_id=decision_id, option_index=0)
+
+    html = client.get(lesson.url).content.decode()
+
+    assert BEST_CONSEQUENCE in html  # the latest choice is the one shown
+    assert "改选只用于练习，成绩按第一次选择计算。" in html
+    assert "计入成绩的是你第一次的选择：第 2 项（欠妥）。" in html
+
+
 def test_another_workers_choice_is_not_shown(client, worker):
     lesson = story_lesson()
     decision_record(

@@ -14,6 +14,15 @@ function renderOutcome(region, outcome) {
   const text = document.createElement("p");
   text.textContent = outcome.consequence;
   region.replaceChildren(rating, text);
+  if (outcome.option_index !== outcome.first_option_index) {
+    const first = document.createElement("p");
+    first.className = "first-choice";
+    first.dataset.firstChoice = "";
+    first.textContent = region.dataset.firstTemplate
+      .replace("%(number)s", String(outcome.first_option_index + 1))
+      .replace("%(rating)s", outcome.first_rating_label);
+    region.append(first);
+  }
 }
 
 function initStory(root) {
@@ -93,6 +102,8 @@ function initStory(root) {
         const outcome = await response.json();
         renderOutcome(region, outcome);
         region.dataset.chosen = "";
+        const note = form.querySelector("[data-decision-note]");
+        if (note) note.hidden = false;
         region.scrollIntoView({ block: "nearest", behavior: "smooth" });
         if (button.dataset.changeLabel) button.textContent = button.dataset.changeLabel;
         const step = form.closest("[data-step]");
