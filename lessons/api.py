@@ -1,6 +1,13 @@
-"""Lesson JSON API: a learner records a decision and only then gets its consequence."""
+"""Lesson JSON API: a learner records a decision and only then gets its consequence.
+
+The answer also carries the story steps the choice leads to, rendered as the
+page renders them: until the choice is stored, no branch is in the browser.
+"""
+
+from dataclasses import replace
 
 from django.http import Http404, HttpRequest
+from django.template.loader import render_to_string
 from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
@@ -12,6 +19,7 @@ from lessons.decisions import (
     decision_record,
 )
 from lessons.selectors import lesson_for_learner
+from lessons.story import story_continuation
 
 router = Router(tags=["lessons"])
 
@@ -32,7 +40,7 @@ def record_decision(request: HttpRequest, lesson_id: int, payload: DecisionIn):
     if lesson is None:
         raise Http404
     try:
-        return decision_record(
+        outcome = decision_record(
             user=request.user,
             lesson=lesson,
             decision_id=payload.decision_id,
@@ -42,3 +50,12 @@ def record_decision(request: HttpRequest, lesson_id: int, payload: DecisionIn):
         raise Http404 from exc
     except OptionOutOfRange as exc:
         raise HttpError(400, "option_index is not an option of this decision") from exc
+    story = story_continuation(
+        viewer=request.user, lesson=lesson, decision_id=outcome.decision_id
+    )
+    html = render_to_string(
+        "lessons/includes/story_steps.html",
+        {"page": lesson, "story": story, "steps": story.steps},
+        request=request,
+    )
+    return replace(outcome, continuation=html)

@@ -21,6 +21,7 @@ from .blocks import (
     jump_target_errors,
     script_blocks,
 )
+from .cjk import cjk_ngrams
 from .panels import LessonEstimatePanel
 
 # Workers read on phones; the narrowest common Android width comes first so the
@@ -165,13 +166,6 @@ class LearningHomePage(PhonePreviewMixin, Page):
 
     class Meta:
         verbose_name = _("学习首页")
-
-    def get_context(self, request, *args, **kwargs):
-        from lessons.selectors import home_feed
-
-        context = super().get_context(request, *args, **kwargs)
-        context["feed"] = home_feed(viewer=request.user)
-        return context
 
 
 class CourseIndexPage(PhonePreviewMixin, Page):
@@ -331,15 +325,13 @@ class LessonPage(PhonePreviewMixin, Page):
     def save(self, *args, **kwargs):
         from .authoring import script_plain_text
 
-        self.search_text = script_plain_text(self.script)
+        self.search_text = script_plain_text(self.script, consequences=False)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "script" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         return super().save(*args, **kwargs)
 
     def search_ngrams(self) -> str:
-        from .search import cjk_ngrams
-
         return cjk_ngrams(f"{self.title}\n{self.summary}\n{self.search_text}")
 
     @cached_property

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from lessons.models import CoursePage, DecisionChoice, Instructor, LessonPage, Topic
 
 FEED_CONTINUE_LIMIT = 5
 FEED_NEW_LIMIT = 6
-FEED_PER_TOPIC_LIMIT = 4
 
 
 def _live_lessons() -> QuerySet[LessonPage]:
@@ -34,21 +33,68 @@ def lesson_for_learner(*, viewer, lesson_id: int) -> LessonPage | None:
 
 
 @dataclass(frozen=True)
-class TopicLessons:
+class LessonCard:
+    """A lesson as the feed shows it: with a picture when it has one."""
+
+    lesson: LessonPage
+    image: object | None = None  # a Wagtail image: a scene's or the course cover
+    video: object | None = None  # else the first video, for its small poster
+    started: bool = False
+
+
+@dataclass(frozen=True)
+class TopicCard:
     topic: Topic
-    lessons: list[LessonPage]
+    lesson_count: int
 
 
 @dataclass(frozen=True)
 class HomeFeed:
-    continue_lessons: list[LessonPage]
-    new_lessons: list[LessonPage]
-    by_topic: list[TopicLessons]
+    continue_lessons: list[LessonCard]
+    new_lessons: list[LessonCard]
+    topics: list[TopicCard]
+
+
+def lesson_cards(lessons, *, started: bool = False) -> list[LessonCard]:
+    """Cards for these lessons: the first scene image, else the course cover,
+    else the first ready video (whose poster the card shows small)."""
+    lessons = list(lessons)
+    parent_paths = {lesson.path[: -LessonPage.steplen] for lesson in lessons}
+    covers = {
+        course.path: course.cover
+        for course in CoursePage.objects.filter(
+            path__in=parent_paths, cover__isnull=False
+        ).select_related("cover")
+    }
+    cards = []
+    for lesson in lessons:
+        image = video = None
+        for child in lesson.script:
+            if child.block_type == "scene" and child.value.get("image"):
+                image = child.value["image"]
+                break
+            if (
+                child.block_type == "video"
+                and video is None
+                and getattr(child.value.get("video"), "is_ready", False)
+            ):
+                video = child.value["video"]
+        image = image or covers.get(lesson.path[: -LessonPage.steplen])
+        cards.append(
+            LessonCard(
+                lesson=lesson,
+                image=image,
+                video=None if image else video,
+                started=started,
+            )
+        )
+    return cards
 
 
 def home_feed(*, viewer) -> HomeFeed:
-    """Continue where you left off (the viewer's own), new lessons, lessons by topic."""
-    lessons = _live_lessons()
+    """One list per purpose: the viewer's own lessons to continue, new lessons
+    they have not started, and the topics to browse (each opens the catalogue)."""
+    lessons = _live_lessons().select_related("topic")
     continue_lessons: list[LessonPage] = []
     if viewer.is_authenticated:
         continue_lessons = list(
@@ -56,17 +102,18 @@ def home_feed(*, viewer) -> HomeFeed:
             .annotate(last_choice_at=Max("decision_choices__chosen_at"))
             .order_by("-last_choice_at")[:FEED_CONTINUE_LIMIT]
         )
+        lessons = lessons.exclude(decision_choices__user=viewer)
     new_lessons = list(lessons.order_by("-first_published_at", "-pk")[:FEED_NEW_LIMIT])
-    by_topic = []
-    for topic in Topic.objects.filter(lessons__in=lessons).distinct():
-        topic_lessons = list(
-            lessons.filter(topic=topic).order_by("-first_published_at")[
-                :FEED_PER_TOPIC_LIMIT
-            ]
-        )
-        by_topic.append(TopicLessons(topic=topic, lessons=topic_lessons))
+    topics = [
+        TopicCard(topic=topic, lesson_count=topic.lesson_count)
+        for topic in Topic.objects.filter(lessons__in=_live_lessons())
+        .annotate(lesson_count=Count("lessons", distinct=True))
+        .order_by("sort_order", "name")
+    ]
     return HomeFeed(
-        continue_lessons=continue_lessons, new_lessons=new_lessons, by_topic=by_topic
+        continue_lessons=lesson_cards(continue_lessons, started=True),
+        new_lessons=lesson_cards(new_lessons),
+        topics=topics,
     )
 
 

@@ -1,7 +1,9 @@
-"""Admin wiring for lessons: the snippets trainers use to write stories."""
+"""Wagtail wiring for lessons: sign-in for learner pages, the snippets trainers use
+to write stories, and the editor's length warning."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
@@ -14,7 +16,25 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .authoring import lesson_estimate, lesson_length_warning
-from .models import Character, Instructor, LessonPage, Topic
+from .models import (
+    Character,
+    CourseIndexPage,
+    CoursePage,
+    Instructor,
+    LearningHomePage,
+    LessonPage,
+    Topic,
+)
+
+LEARNER_PAGE_TYPES = (LearningHomePage, CourseIndexPage, CoursePage, LessonPage)
+
+
+@hooks.register("before_serve_page")
+def require_login_for_learning_pages(page, request, serve_args, serve_kwargs):
+    """Feed, catalogue, courses and lessons are for signed-in workers only."""
+    if isinstance(page, LEARNER_PAGE_TYPES) and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
 
 
 class InstructorViewSet(SnippetViewSet):

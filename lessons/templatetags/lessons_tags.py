@@ -1,8 +1,12 @@
-"""Template access to the lessons selectors, always for the signed-in viewer."""
+"""Template access to the lessons selectors, always for the signed-in viewer.
+
+Every learner page gets its data this way (not from Page.get_context), so the
+page models never import the selectors.
+"""
 
 from django import template
 
-from lessons import decisions, selectors
+from lessons import decisions, selectors, story
 
 register = template.Library()
 
@@ -31,8 +35,16 @@ def course_lessons(context, course) -> list[selectors.CourseLesson]:
 
 
 @register.simple_tag(takes_context=True)
-def lesson_decisions(context, lesson) -> dict:
-    return decisions.lesson_decisions(viewer=_viewer(context), lesson=lesson)
+def lesson_story(context, lesson) -> story.Story:
+    """The viewer's path through the lesson; in a trainer's preview, every branch."""
+    if getattr(context["request"], "is_preview", False):
+        return story.lesson_story_preview(lesson=lesson)
+    return story.lesson_story(viewer=_viewer(context), lesson=lesson)
+
+
+@register.simple_tag(takes_context=True)
+def home_feed(context) -> selectors.HomeFeed:
+    return selectors.home_feed(viewer=_viewer(context))
 
 
 @register.filter
