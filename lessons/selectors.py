@@ -218,3 +218,48 @@ def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
     return [
         CourseLesson(lesson=lesson, started=lesson.pk in started) for lesson in lessons
     ]
+
+
+DASHBOARD_LIMIT = 8
+
+
+@dataclass(frozen=True)
+class TrainerDashboard:
+    drafts: list[LessonPage]
+    videos_in_trouble: list
+    recently_changed: list[LessonPage]
+
+
+def trainer_dashboard(*, viewer) -> TrainerDashboard | None:
+    """A trainer's admin home: their drafts, videos not playable yet, recent edits.
+
+    Content only (no learner data); None for users who are not trainers.
+    """
+    from cms.roles import is_trainer
+    from media.models import Video
+
+    if not (viewer.is_authenticated and (viewer.is_superuser or is_trainer(viewer))):
+        return None
+    lessons = LessonPage.objects.select_related("latest_revision")
+    drafts = list(
+        lessons.filter(has_unpublished_changes=True)
+        .filter(Q(owner=viewer) | Q(latest_revision__user=viewer))
+        .order_by("-latest_revision_created_at")[:DASHBOARD_LIMIT]
+    )
+    videos = list(
+        Video.objects.filter(
+            status__in=[
+                Video.Status.FAILED,
+                Video.Status.PROCESSING,
+                Video.Status.QUEUED,
+            ]
+        ).order_by("-created_at")[:DASHBOARD_LIMIT]
+    )
+    recent = list(
+        lessons.exclude(latest_revision_created_at=None).order_by(
+            "-latest_revision_created_at"
+        )[:DASHBOARD_LIMIT]
+    )
+    return TrainerDashboard(
+        drafts=drafts, videos_in_trouble=videos, recently_changed=recent
+    )

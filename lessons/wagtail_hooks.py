@@ -7,6 +7,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -25,6 +26,7 @@ from .models import (
     LessonPage,
     Topic,
 )
+from .selectors import trainer_dashboard
 
 LEARNER_PAGE_TYPES = (LearningHomePage, CourseIndexPage, CoursePage, LessonPage)
 
@@ -129,3 +131,24 @@ def warn_if_lesson_too_long(request, page):
 
 hooks.register("after_create_page", warn_if_lesson_too_long)
 hooks.register("after_edit_page", warn_if_lesson_too_long)
+
+
+class TrainerDashboardPanel(Component):
+    """On the admin home: a trainer's drafts, videos not yet playable, recent edits."""
+
+    name = "trainer_dashboard"
+    order = 50
+    template_name = "lessons/admin/trainer_dashboard_panel.html"
+
+    def __init__(self, dashboard):
+        self.dashboard = dashboard
+
+    def get_context_data(self, parent_context=None):
+        return {"dashboard": self.dashboard}
+
+
+@hooks.register("construct_homepage_panels")
+def add_trainer_dashboard_panel(request, panels):
+    dashboard = trainer_dashboard(viewer=request.user)
+    if dashboard is not None:
+        panels.insert(0, TrainerDashboardPanel(dashboard))
