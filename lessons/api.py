@@ -1,13 +1,26 @@
-"""Lesson JSON API: a learner records a decision and only then gets its consequence."""
+"""Lesson JSON API: a learner records a decision and only then gets its consequence.
+
+The answer also carries the story steps the choice leads to, rendered as the
+page renders them: until the choice is stored, no branch is in the browser.
+"""
+
+from dataclasses import replace
 
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from django.template.loader import render_to_string
+from ninja import Router
 from ninja.errors import HttpError
 from pydantic import Field
 
 from config.api_kit import StrictSchema
-from lessons.selectors import decision_block, decision_outcome, lesson_for_learner
-from lessons.services import DecisionNotFound, OptionOutOfRange, decision_record
+from lessons.decisions import (
+    DecisionNotFound,
+    DecisionOutcome,
+    OptionOutOfRange,
+    decision_record,
+)
+from lessons.selectors import lesson_for_learner
+from lessons.story import story_continuation
 
 router = Router(tags=["lessons"])
 
@@ -17,18 +30,9 @@ class DecisionIn(StrictSchema):
     option_index: int
 
 
-class DecisionOut(Schema):
-    decision_id: str
-    option_index: int
-    rating: str
-    rating_label: str
-    consequence: str
-    jump_to: str
-
-
 @router.post(
     "/{lesson_id}/decisions",
-    response=DecisionOut,
+    response=DecisionOutcome,
     url_name="lesson_decision_record",
     summary="Record the learner's choice at a decision point",
 )
@@ -37,7 +41,7 @@ def record_decision(request: HttpRequest, lesson_id: int, payload: DecisionIn):
     if lesson is None:
         raise Http404
     try:
-        choice = decision_record(
+        outcome = decision_record(
             user=request.user,
             lesson=lesson,
             decision_id=payload.decision_id,
@@ -47,9 +51,12 @@ def record_decision(request: HttpRequest, lesson_id: int, payload: DecisionIn):
         raise Http404 from exc
     except OptionOutOfRange as exc:
         raise HttpError(400, "option_index is not an option of this decision") from exc
-    block = decision_block(lesson=lesson, decision_id=choice.decision_id)
-    return decision_outcome(
-        decision_id=choice.decision_id,
-        decision_value=block.value,
-        option_index=choice.option_index,
+    story = story_continuation(
+        viewer=request.user, lesson=lesson, decision_id=outcome.decision_id
     )
+    html = render_to_string(
+        "lessons/includes/story_steps.html",
+        {"page": lesson, "story": story, "steps": story.steps},
+        request=request,
+    )
+    return replace(outcome, continuation=html)

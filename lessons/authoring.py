@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from .cjk import count_cjk, without_cjk
+
 # Silent reading speed, from the International Reading Speed Texts study
 # (Trauzettel-Klosinski & Dietz, IOVS 2012, "Standardized Assessment of Reading
 # Performance: The New International Reading Speed Texts IReST"): Chinese adults
@@ -23,12 +25,10 @@ from django.utils.translation import gettext as _
 CJK_CHARACTERS_PER_MINUTE = 255
 LATIN_WORDS_PER_MINUTE = 228
 
-# CJK ideographs (the unified block and extension A, compatibility ideographs).
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
 
 
-def _block_texts(block_type: str, value) -> Iterable[str]:
+def _block_texts(block_type: str, value, *, consequences: bool) -> Iterable[str]:
     if block_type == "scene":
         yield value.get("title") or ""
         yield value.get("setting") or ""
@@ -43,7 +43,8 @@ def _block_texts(block_type: str, value) -> Iterable[str]:
         yield value.get("prompt") or ""
         for option in value.get("options") or []:
             yield option.get("label") or ""
-            yield option.get("consequence") or ""
+            if consequences:
+                yield option.get("consequence") or ""
     elif block_type == "key_points":
         yield value.get("title") or ""
         yield from (str(point) for point in value.get("points") or [])
@@ -52,23 +53,24 @@ def _block_texts(block_type: str, value) -> Iterable[str]:
         yield value.get("instructions") or ""
 
 
-def script_plain_text(script) -> str:
+def script_plain_text(script, *, consequences: bool = True) -> str:
     """The words a learner reads in a script, one block per line, for search and timing.
 
     Blocks other than the story's own (a video, a later quiz) contribute nothing.
+    Search leaves out the decisions' consequences (`consequences=False`): a result
+    must not tell which option leads where before the learner has chosen.
     """
     lines = []
     for child in script or []:
-        lines.extend(
-            text.strip() for text in _block_texts(child.block_type, child.value) if text
-        )
+        texts = _block_texts(child.block_type, child.value, consequences=consequences)
+        lines.extend(text.strip() for text in texts if text)
     return "\n".join(line for line in lines if line)
 
 
 def reading_seconds(text: str) -> float:
     """Reading time of mixed Chinese and Latin text, in seconds."""
-    cjk = len(_CJK.findall(text))
-    words = len(_LATIN_WORD.findall(_CJK.sub(" ", text)))
+    cjk = count_cjk(text)
+    words = len(_LATIN_WORD.findall(without_cjk(text)))
     return cjk * 60 / CJK_CHARACTERS_PER_MINUTE + words * 60 / LATIN_WORDS_PER_MINUTE
 
 

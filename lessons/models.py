@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -20,6 +21,7 @@ from .blocks import (
     jump_target_errors,
     script_blocks,
 )
+from .cjk import cjk_ngrams
 from .panels import LessonEstimatePanel
 
 # Workers read on phones; the narrowest common Android width comes first so the
@@ -164,13 +166,6 @@ class LearningHomePage(PhonePreviewMixin, Page):
 
     class Meta:
         verbose_name = _("学习首页")
-
-    def get_context(self, request, *args, **kwargs):
-        from lessons.selectors import home_feed
-
-        context = super().get_context(request, *args, **kwargs)
-        context["feed"] = home_feed(viewer=request.user)
-        return context
 
 
 class CourseIndexPage(PhonePreviewMixin, Page):
@@ -330,15 +325,13 @@ class LessonPage(PhonePreviewMixin, Page):
     def save(self, *args, **kwargs):
         from .authoring import script_plain_text
 
-        self.search_text = script_plain_text(self.script)
+        self.search_text = script_plain_text(self.script, consequences=False)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "script" in update_fields:
             kwargs["update_fields"] = {*update_fields, "search_text"}
         return super().save(*args, **kwargs)
 
     def search_ngrams(self) -> str:
-        from .search import cjk_ngrams
-
         return cjk_ngrams(f"{self.title}\n{self.summary}\n{self.search_text}")
 
     @cached_property
@@ -369,8 +362,22 @@ class LessonPageTag(TaggedItemBase):
     )
 
 
+class DecisionChoiceQuerySet(models.QuerySet):
+    def first_choices(self):
+        """The scored choices: each worker's first at each decision point."""
+        return self.filter(is_first=True)
+
+    def of_decision(self, *, lesson, decision_id: str):
+        return self.filter(lesson=lesson, decision_id=decision_id)
+
+
 class DecisionChoice(models.Model):
-    """A learner's latest choice at one decision point of one lesson."""
+    """One choice a learner made at one decision point of one lesson.
+
+    Every choice is kept with its time, re-choices (改选) included; the first one
+    at each decision point is the judgement the learner made and is the one that
+    is scored (`is_first`, at most one per worker, lesson and decision).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -388,16 +395,26 @@ class DecisionChoice(models.Model):
     option_index = models.PositiveSmallIntegerField(_("选项序号"))
     # Copied at choice time, so later edits to the script do not rewrite history.
     rating = models.CharField(_("评价"), max_length=16, choices=Rating.choices)
-    chosen_at = models.DateTimeField(_("选择时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    is_first = models.BooleanField(_("第一次选择"), default=False)
+    chosen_at = models.DateTimeField(_("选择时间"), default=timezone.now)
+
+    objects = DecisionChoiceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("决策选择")
         verbose_name_plural = _("决策选择")
+        ordering = ["chosen_at", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "lesson", "decision_id"],
-                name="lessons_decisionchoice_one_per_decision",
+                condition=models.Q(is_first=True),
+                name="lessons_decisionchoice_one_first_per_decision",
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["user", "lesson", "decision_id", "chosen_at"],
+                name="lessons_decision_history",
             )
         ]
 

@@ -1,6 +1,6 @@
 """The read-only panel on a lesson's edit view: estimated minutes and data cost."""
 
-from django.utils.html import format_html, format_html_join
+from django.conf import settings
 from django.utils.translation import gettext as _
 from wagtail.admin.panels import Panel
 
@@ -16,11 +16,12 @@ class LessonEstimatePanel(Panel):
     """Computed from the saved draft, so it changes when the trainer saves."""
 
     class BoundPanel(Panel.BoundPanel):
-        def render_html(self, parent_context=None):
-            from django.conf import settings
+        template_name = "lessons/panels/lesson_estimate.html"
 
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
             estimate = lesson_estimate(self.instance.script)
-            rows = [
+            context["rows"] = [
                 (_("预计时长"), _("%(minutes)d 分钟") % {"minutes": estimate.minutes}),
                 (
                     _("其中视频"),
@@ -37,24 +38,15 @@ class LessonEstimatePanel(Panel):
                 ),
             ]
             notes = []
-            warning = lesson_length_warning(estimate)
-            if warning:
+            if warning := lesson_length_warning(estimate):
                 notes.append(warning)
             if estimate.unmeasured_videos:
                 notes.append(
                     _("有 %(count)d 个视频尚未转码完成，流量暂未计入。")
                     % {"count": len(estimate.unmeasured_videos)}
                 )
-            return format_html(
-                '<div class="lesson-estimate" data-lesson-estimate>'
-                "<dl>{}</dl>{}"
-                '<p class="help">{}</p></div>',
-                format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows),
-                format_html_join(
-                    "",
-                    '<div class="help-block help-warning" role="alert"><p>{}</p></div>',
-                    ((note,) for note in notes),
-                ),
-                _("阅读时间按每分钟 %(rate)d 个汉字估算，含所有分支；保存后更新。")
-                % {"rate": CJK_CHARACTERS_PER_MINUTE},
-            )
+            context["notes"] = notes
+            context["help"] = _(
+                "阅读时间按每分钟 %(rate)d 个汉字估算，含所有分支；保存后更新。"
+            ) % {"rate": CJK_CHARACTERS_PER_MINUTE}
+            return context

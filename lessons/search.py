@@ -13,31 +13,14 @@ configuration, SQLite's FTS), and Chinese is written without spaces: 电梯 insi
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
-
 from django.db.models import Q, QuerySet
 
-if TYPE_CHECKING:
-    from .models import LessonPage
+from .cjk import cjk_ngrams
+from .models import LessonPage
+
+__all__ = ["cjk_ngrams", "lessons_search"]
 
 MAX_TERMS = 5
-# Most Chinese words are one to four characters long.
-MAX_NGRAM = 4
-_CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
-
-
-def cjk_ngrams(text: str, *, max_n: int = MAX_NGRAM) -> str:
-    """Every 1- to max_n-character run inside the Chinese text, space-separated.
-
-    Indexed beside the text, it gives Wagtail's token-based search (the admin's
-    page search) whole tokens to match: 电梯 is one of the n-grams of 加装电梯.
-    """
-    grams: set[str] = set()
-    for run in _CJK_RUN.findall(text):
-        for size in range(1, max_n + 1):
-            grams.update(run[i : i + size] for i in range(len(run) - size + 1))
-    return " ".join(sorted(grams))
 
 
 def lessons_search(*, viewer, query: str) -> QuerySet[LessonPage]:
@@ -46,8 +29,6 @@ def lessons_search(*, viewer, query: str) -> QuerySet[LessonPage]:
     Terms are separated by whitespace ("电梯 法治" needs both); a blank query or an
     anonymous viewer finds nothing.
     """
-    from .models import LessonPage
-
     terms = query.split()[:MAX_TERMS]
     if not terms or not viewer.is_authenticated:
         return LessonPage.objects.none()

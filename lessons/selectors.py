@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
-from lessons.blocks import Rating
 from lessons.models import CoursePage, DecisionChoice, Instructor, LessonPage, Topic
 
 FEED_CONTINUE_LIMIT = 5
 FEED_NEW_LIMIT = 6
-FEED_PER_TOPIC_LIMIT = 4
 
 
 def _live_lessons() -> QuerySet[LessonPage]:
@@ -35,39 +33,87 @@ def lesson_for_learner(*, viewer, lesson_id: int) -> LessonPage | None:
 
 
 @dataclass(frozen=True)
-class TopicLessons:
+class LessonCard:
+    """A lesson as the feed shows it: with a picture when it has one."""
+
+    lesson: LessonPage
+    image: object | None = None  # a Wagtail image: a scene's or the course cover
+    video: object | None = None  # else the first video, for its small poster
+    started: bool = False
+
+
+@dataclass(frozen=True)
+class TopicCard:
     topic: Topic
-    lessons: list[LessonPage]
+    lesson_count: int
 
 
 @dataclass(frozen=True)
 class HomeFeed:
-    continue_lessons: list[LessonPage]
-    new_lessons: list[LessonPage]
-    by_topic: list[TopicLessons]
+    continue_lessons: list[LessonCard]
+    new_lessons: list[LessonCard]
+    topics: list[TopicCard]
+
+
+def lesson_cards(lessons, *, started: bool = False) -> list[LessonCard]:
+    """Cards for these lessons: the first scene image, else the course cover,
+    else the first ready video (whose poster the card shows small)."""
+    lessons = list(lessons)
+    parent_paths = {lesson.path[: -LessonPage.steplen] for lesson in lessons}
+    covers = {
+        course.path: course.cover
+        for course in CoursePage.objects.filter(
+            path__in=parent_paths, cover__isnull=False
+        ).select_related("cover")
+    }
+    cards = []
+    for lesson in lessons:
+        image = video = None
+        for child in lesson.script:
+            if child.block_type == "scene" and child.value.get("image"):
+                image = child.value["image"]
+                break
+            if (
+                child.block_type == "video"
+                and video is None
+                and getattr(child.value.get("video"), "is_ready", False)
+            ):
+                video = child.value["video"]
+        image = image or covers.get(lesson.path[: -LessonPage.steplen])
+        cards.append(
+            LessonCard(
+                lesson=lesson,
+                image=image,
+                video=None if image else video,
+                started=started,
+            )
+        )
+    return cards
 
 
 def home_feed(*, viewer) -> HomeFeed:
-    """Continue where you left off (the viewer's own), new lessons, lessons by topic."""
-    lessons = _live_lessons()
+    """One list per purpose: the viewer's own lessons to continue, new lessons
+    they have not started, and the topics to browse (each opens the catalogue)."""
+    lessons = _live_lessons().select_related("topic")
     continue_lessons: list[LessonPage] = []
     if viewer.is_authenticated:
         continue_lessons = list(
             lessons.filter(decision_choices__user=viewer)
-            .annotate(last_choice_at=Max("decision_choices__updated_at"))
+            .annotate(last_choice_at=Max("decision_choices__chosen_at"))
             .order_by("-last_choice_at")[:FEED_CONTINUE_LIMIT]
         )
+        lessons = lessons.exclude(decision_choices__user=viewer)
     new_lessons = list(lessons.order_by("-first_published_at", "-pk")[:FEED_NEW_LIMIT])
-    by_topic = []
-    for topic in Topic.objects.filter(lessons__in=lessons).distinct():
-        topic_lessons = list(
-            lessons.filter(topic=topic).order_by("-first_published_at")[
-                :FEED_PER_TOPIC_LIMIT
-            ]
-        )
-        by_topic.append(TopicLessons(topic=topic, lessons=topic_lessons))
+    topics = [
+        TopicCard(topic=topic, lesson_count=topic.lesson_count)
+        for topic in Topic.objects.filter(lessons__in=_live_lessons())
+        .annotate(lesson_count=Count("lessons", distinct=True))
+        .order_by("sort_order", "name")
+    ]
     return HomeFeed(
-        continue_lessons=continue_lessons, new_lessons=new_lessons, by_topic=by_topic
+        continue_lessons=lesson_cards(continue_lessons, started=True),
+        new_lessons=lesson_cards(new_lessons),
+        topics=topics,
     )
 
 
@@ -174,45 +220,46 @@ def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
     ]
 
 
-def lesson_decisions(*, viewer, lesson: LessonPage) -> dict[str, DecisionChoice]:
-    """The viewer's own choices in this lesson, by decision block id."""
-    if not viewer.is_authenticated:
-        return {}
-    return {
-        choice.decision_id: choice
-        for choice in DecisionChoice.objects.filter(user=viewer, lesson=lesson)
-    }
+DASHBOARD_LIMIT = 8
 
 
 @dataclass(frozen=True)
-class DecisionOutcome:
-    """What the learner sees after choosing; never sent before the choice is stored."""
-
-    decision_id: str
-    option_index: int
-    rating: str
-    rating_label: str
-    consequence: str
-    jump_to: str
+class TrainerDashboard:
+    drafts: list[LessonPage]
+    videos_in_trouble: list
+    recently_changed: list[LessonPage]
 
 
-def decision_block(*, lesson: LessonPage, decision_id: str):
-    """The decision block with this id in the lesson's script, or None."""
-    for block in lesson.script:
-        if block.block_type == "decision" and block.id == decision_id:
-            return block
-    return None
+def trainer_dashboard(*, viewer) -> TrainerDashboard | None:
+    """A trainer's admin home: their drafts, videos not playable yet, recent edits.
 
+    Content only (no learner data); None for users who are not trainers.
+    """
+    from cms.roles import is_trainer
+    from media.models import Video
 
-def decision_outcome(
-    *, decision_id: str, decision_value, option_index: int
-) -> DecisionOutcome:
-    option = decision_value["options"][option_index]
-    return DecisionOutcome(
-        decision_id=decision_id,
-        option_index=option_index,
-        rating=option["rating"],
-        rating_label=str(Rating(option["rating"]).label),
-        consequence=option["consequence"],
-        jump_to=(option.get("jump_to") or "").strip(),
+    if not (viewer.is_authenticated and (viewer.is_superuser or is_trainer(viewer))):
+        return None
+    lessons = LessonPage.objects.select_related("latest_revision")
+    drafts = list(
+        lessons.filter(has_unpublished_changes=True)
+        .filter(Q(owner=viewer) | Q(latest_revision__user=viewer))
+        .order_by("-latest_revision_created_at")[:DASHBOARD_LIMIT]
+    )
+    videos = list(
+        Video.objects.filter(
+            status__in=[
+                Video.Status.FAILED,
+                Video.Status.PROCESSING,
+                Video.Status.QUEUED,
+            ]
+        ).order_by("-created_at")[:DASHBOARD_LIMIT]
+    )
+    recent = list(
+        lessons.exclude(latest_revision_created_at=None).order_by(
+            "-latest_revision_created_at"
+        )[:DASHBOARD_LIMIT]
+    )
+    return TrainerDashboard(
+        drafts=drafts, videos_in_trouble=videos, recently_changed=recent
     )

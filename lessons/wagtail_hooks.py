@@ -1,10 +1,13 @@
-"""Admin wiring for lessons: the snippets trainers use to write stories."""
+"""Wagtail wiring for lessons: sign-in for learner pages, the snippets trainers use
+to write stories, and the editor's length warning."""
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
     ChooseResultsView,
@@ -14,7 +17,26 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .authoring import lesson_estimate, lesson_length_warning
-from .models import Character, Instructor, LessonPage, Topic
+from .models import (
+    Character,
+    CourseIndexPage,
+    CoursePage,
+    Instructor,
+    LearningHomePage,
+    LessonPage,
+    Topic,
+)
+from .selectors import trainer_dashboard
+
+LEARNER_PAGE_TYPES = (LearningHomePage, CourseIndexPage, CoursePage, LessonPage)
+
+
+@hooks.register("before_serve_page")
+def require_login_for_learning_pages(page, request, serve_args, serve_kwargs):
+    """Feed, catalogue, courses and lessons are for signed-in workers only."""
+    if isinstance(page, LEARNER_PAGE_TYPES) and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return None
 
 
 class InstructorViewSet(SnippetViewSet):
@@ -109,3 +131,24 @@ def warn_if_lesson_too_long(request, page):
 
 hooks.register("after_create_page", warn_if_lesson_too_long)
 hooks.register("after_edit_page", warn_if_lesson_too_long)
+
+
+class TrainerDashboardPanel(Component):
+    """On the admin home: a trainer's drafts, videos not yet playable, recent edits."""
+
+    name = "trainer_dashboard"
+    order = 50
+    template_name = "lessons/admin/trainer_dashboard_panel.html"
+
+    def __init__(self, dashboard):
+        self.dashboard = dashboard
+
+    def get_context_data(self, parent_context=None):
+        return {"dashboard": self.dashboard}
+
+
+@hooks.register("construct_homepage_panels")
+def add_trainer_dashboard_panel(request, panels):
+    dashboard = trainer_dashboard(viewer=request.user)
+    if dashboard is not None:
+        panels.insert(0, TrainerDashboardPanel(dashboard))

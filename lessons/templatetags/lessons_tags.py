@@ -1,8 +1,12 @@
-"""Template access to the lessons selectors, always for the signed-in viewer."""
+"""Template access to the lessons selectors, always for the signed-in viewer.
+
+Every learner page gets its data this way (not from Page.get_context), so the
+page models never import the selectors.
+"""
 
 from django import template
 
-from lessons import selectors
+from lessons import decisions, selectors, story
 
 register = template.Library()
 
@@ -31,8 +35,16 @@ def course_lessons(context, course) -> list[selectors.CourseLesson]:
 
 
 @register.simple_tag(takes_context=True)
-def lesson_decisions(context, lesson) -> dict:
-    return selectors.lesson_decisions(viewer=_viewer(context), lesson=lesson)
+def lesson_story(context, lesson) -> story.Story:
+    """The viewer's path through the lesson; in a trainer's preview, every branch."""
+    if getattr(context["request"], "is_preview", False):
+        return story.lesson_story_preview(lesson=lesson)
+    return story.lesson_story(viewer=_viewer(context), lesson=lesson)
+
+
+@register.simple_tag(takes_context=True)
+def home_feed(context) -> selectors.HomeFeed:
+    return selectors.home_feed(viewer=_viewer(context))
 
 
 @register.filter
@@ -46,15 +58,11 @@ def avatar_colour(character) -> int:
     return (character.pk or 0) % AVATAR_COLOURS
 
 
-@register.simple_tag
-def decision_outcome(decision_id, decision_value, choice):
+@register.simple_tag(takes_context=True)
+def decision_outcome(context, decision_id, state):
     """The outcome of a choice the viewer has already made (and so may see)."""
-    if not choice or choice.option_index >= len(decision_value["options"]):
-        return None  # the trainer removed that option since
-    return selectors.decision_outcome(
-        decision_id=decision_id,
-        decision_value=decision_value,
-        option_index=choice.option_index,
+    return decisions.decision_outcome_of(
+        lesson=context["page"], decision_id=decision_id, state=state
     )
 
 
@@ -68,3 +76,9 @@ def clock(seconds) -> str:
     """A duration as m:ss, the way video players show it."""
     total = round(float(seconds or 0))
     return f"{total // 60}:{total % 60:02d}"
+
+
+@register.simple_tag
+def first_choice_template() -> str:
+    """The first-choice note with its placeholders, for story.js to fill in."""
+    return str(decisions.FIRST_CHOICE_NOTE)

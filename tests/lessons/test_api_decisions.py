@@ -53,13 +53,17 @@ def test_choice_is_stored_and_the_outcome_returned(worker_client, lesson):
     )
 
     assert response.status_code == 200
-    assert response.json() == {
+    body = response.json()
+    assert {key: body[key] for key in body if key != "continuation"} == {
         "decision_id": decision_id,
         "option_index": 0,
         "rating": "best",
         "rating_label": "最佳",
         "consequence": BEST_CONSEQUENCE,
         "jump_to": "meeting",
+        "first_option_index": 0,
+        "first_rating": "best",
+        "first_rating_label": "最佳",
     }
     choice = DecisionChoice.objects.get()
     assert (choice.user, choice.lesson_id, choice.option_index) == (
@@ -69,7 +73,7 @@ def test_choice_is_stored_and_the_outcome_returned(worker_client, lesson):
     )
 
 
-def test_posting_again_changes_the_stored_choice(worker_client, lesson):
+def test_posting_again_adds_a_choice_and_keeps_the_first_scored(worker_client, lesson):
     decision_id = decision_id_of(lesson)
     post(worker_client, lesson.pk, {"decision_id": decision_id, "option_index": 0})
 
@@ -77,10 +81,12 @@ def test_posting_again_changes_the_stored_choice(worker_client, lesson):
         worker_client, lesson.pk, {"decision_id": decision_id, "option_index": 1}
     )
 
-    assert response.json()["consequence"] == POOR_CONSEQUENCE
-    assert list(DecisionChoice.objects.values_list("option_index", "rating")) == [
-        (1, "poor")
-    ]
+    body = response.json()
+    assert body["consequence"] == POOR_CONSEQUENCE
+    assert (body["first_option_index"], body["first_rating"]) == (0, "best")
+    assert list(
+        DecisionChoice.objects.values_list("option_index", "rating", "is_first")
+    ) == [(0, "best", True), (1, "poor", False)]
 
 
 def test_a_lesson_that_is_not_live_is_not_found(worker_client, lesson):

@@ -2,7 +2,8 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from wagtail.models import Page
 
-from lessons.search import cjk_ngrams, lessons_search
+from lessons.cjk import cjk_ngrams
+from lessons.search import lessons_search
 from tests.factories import learner
 from tests.lessons.factories import CharacterFactory, LessonPageFactory, Script
 
@@ -88,3 +89,12 @@ def test_search_text_follows_script_edits(lessons):
     assert list(lessons_search(viewer=learner(), query="停车")) == [
         Page.objects.get(pk=lift.pk).specific
     ]
+
+
+def test_search_does_not_match_a_decisions_consequence_text():
+    from tests.lessons.stories import BEST_CONSEQUENCE, story_lesson
+
+    lesson = story_lesson()
+
+    assert not lessons_search(viewer=learner(), query=BEST_CONSEQUENCE[:8]).exists()
+    assert list(lessons_search(viewer=learner(), query="召集楼组会议")) == [lesson]

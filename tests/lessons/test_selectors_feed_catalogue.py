@@ -4,13 +4,14 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from lessons.models import Instructor, Topic
-from lessons.selectors import catalogue, course_lessons, home_feed
+from lessons.selectors import catalogue, course_lessons, home_feed, lesson_cards
 from lessons.services import decision_record
 from tests.factories import learner
 from tests.lessons.factories import (
     CoursePageFactory,
     InstructorFactory,
     LessonPageFactory,
+    Script,
 )
 from tests.lessons.stories import decision_id_of, story_lesson
 
@@ -35,7 +36,7 @@ def test_continue_lists_only_the_viewers_own_lessons_most_recent_first():
 
     feed = home_feed(viewer=worker)
 
-    assert feed.continue_lessons == [newer, older]
+    assert [card.lesson for card in feed.continue_lessons] == [newer, older]
 
 
 def test_changing_an_old_choice_brings_its_lesson_back_to_the_top():
@@ -45,7 +46,8 @@ def test_changing_an_old_choice_brings_its_lesson_back_to_the_top():
     choose(worker, second)
     choose(worker, first, option_index=1)
 
-    assert home_feed(viewer=worker).continue_lessons == [first, second]
+    continued = home_feed(viewer=worker).continue_lessons
+    assert [card.lesson for card in continued] == [first, second]
 
 
 def test_new_lessons_are_live_ones_newest_first():
@@ -56,17 +58,48 @@ def test_new_lessons_are_live_ones_newest_first():
 
     feed = home_feed(viewer=learner())
 
-    assert feed.new_lessons == [new, old]
+    assert [card.lesson for card in feed.new_lessons] == [new, old]
 
 
-def test_feed_groups_live_lessons_by_topic():
+def test_new_lessons_leave_out_those_the_viewer_has_started():
+    worker = learner()
+    started, fresh = story_lesson(), story_lesson()
+    choose(worker, started)
+
+    feed = home_feed(viewer=worker)
+
+    assert [card.lesson for card in feed.new_lessons] == [fresh]
+    assert [card.lesson for card in feed.continue_lessons] == [started]
+
+
+def test_feed_lists_topics_with_live_lessons_and_their_count_not_the_lessons():
     law = Topic.objects.get(slug="rule-of-law")
-    lift = LessonPageFactory(title="电梯", topic=law)
+    LessonPageFactory(title="电梯", topic=law)
+    LessonPageFactory(title="调解", topic=law)
+    LessonPageFactory(title="草稿", topic=law).unpublish()
     LessonPageFactory(title="无主题")
 
     feed = home_feed(viewer=learner())
 
-    assert [(g.topic, g.lessons) for g in feed.by_topic] == [(law, [lift])]
+    assert [(card.topic, card.lesson_count) for card in feed.topics] == [(law, 2)]
+
+
+def test_a_lesson_card_takes_a_scene_image_else_the_course_cover():
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    picture = Image.objects.create(title="楼道", file=get_test_image_file())
+    cover = Image.objects.create(title="封面", file=get_test_image_file())
+    course = CoursePageFactory(cover=cover)
+    with_scene = LessonPageFactory(
+        parent=course, script=Script().scene("s", "楼道", image=picture).build()
+    )
+    plain = LessonPageFactory(parent=course)
+
+    cards = {card.lesson: card for card in lesson_cards([with_scene, plain])}
+
+    assert cards[with_scene].image == picture
+    assert cards[plain].image == cover
 
 
 def test_anonymous_feed_has_no_continue_list():

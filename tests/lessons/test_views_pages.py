@@ -75,6 +75,40 @@ def test_consequences_are_not_in_the_page_before_choosing(client, worker):
     assert "best" not in html and "poor" not in html  # nor the ratings
 
 
+def test_the_page_before_a_choice_holds_none_of_the_branch_scenes_text(client, worker):
+    lesson = story_lesson()
+
+    html = client.get(lesson.url).content.decode()
+
+    assert "你会怎么做?" in html  # the path stops at the open decision
+    assert "楼组议事会" not in html  # the best option's scene
+    assert "第二天,杂物又出现了。" not in html  # what follows the poor option
+    assert "组先议,小区续议,三委再议" not in html  # and everything after
+
+
+def test_after_choosing_the_page_shows_the_chosen_branch(client, worker):
+    lesson = story_lesson()
+    decision_record(
+        user=worker, lesson=lesson, decision_id=decision_id_of(lesson), option_index=0
+    )
+
+    html = client.get(lesson.url).content.decode()
+
+    assert "楼组议事会" in html and "组先议,小区续议,三委再议" in html
+    assert "第二天,杂物又出现了。" not in html  # skipped by the jump
+
+
+def test_after_the_option_without_a_jump_the_story_goes_on_in_order(client, worker):
+    lesson = story_lesson()
+    decision_record(
+        user=worker, lesson=lesson, decision_id=decision_id_of(lesson), option_index=1
+    )
+
+    html = client.get(lesson.url).content.decode()
+
+    assert html.index("第二天,杂物又出现了。") < html.index("楼组议事会")
+
+
 def test_after_choosing_only_the_chosen_consequence_is_shown(client, worker):
     lesson = story_lesson()
     decision_record(
@@ -86,6 +120,19 @@ def test_after_choosing_only_the_chosen_consequence_is_shown(client, worker):
     assert POOR_CONSEQUENCE in html
     assert BEST_CONSEQUENCE not in html
     assert 'value="1" required checked' in html
+
+
+def test_after_a_re_choice_the_page_says_the_first_choice_is_scored(client, worker):
+    lesson = story_lesson()
+    decision_id = decision_id_of(lesson)
+    decision_record(user=worker, lesson=lesson, decision_id=decision_id, option_index=1)
+    decision_record(user=worker, lesson=lesson, decision_id=decision_id, option_index=0)
+
+    html = client.get(lesson.url).content.decode()
+
+    assert BEST_CONSEQUENCE in html  # the latest choice is the one shown
+    assert "改选只用于练习，成绩按第一次选择计算。" in html
+    assert "计入成绩的是你第一次的选择：第 2 项（欠妥）。" in html
 
 
 def test_another_workers_choice_is_not_shown(client, worker):
@@ -156,6 +203,7 @@ def test_home_feed_lists_the_workers_started_lessons_first(client, worker):
     continue_section = html.split('id="feed-continue"')[1].split("</section>")[0]
     assert "楼道杂物怎么办" in continue_section
     assert "睦邻门是怎么开的" not in continue_section
+    assert html.count("楼道杂物怎么办") == 1  # one list per purpose
 
 
 def test_catalogue_filters_by_topic(client, worker):
@@ -222,6 +270,19 @@ def test_trainer_preview_of_an_unsaved_lesson_renders():
     assert "楼道里堆满了东西,谁来管?" in response.content.decode()
 
 
+def test_trainer_preview_carries_each_options_outcome_and_posts_nowhere():
+    lesson = story_lesson()
+
+    html = lesson.make_preview_request().content.decode()
+
+    assert "data-decision-url" not in html and "lesson-decisions" not in html
+    branches = html.split("<template data-preview-branch=")[1:]
+    assert len(branches) == 2
+    assert BEST_CONSEQUENCE in branches[0] and "楼组议事会" in branches[0]
+    assert POOR_CONSEQUENCE in branches[1] and "第二天,杂物又出现了。" in branches[1]
+    assert not DecisionChoice.objects.exists()
+
+
 def test_trainer_preview_of_an_unsaved_course_renders():
     index = course_index()
     draft = CoursePage(title="新课程", slug="new-course")
@@ -233,10 +294,32 @@ def test_trainer_preview_of_an_unsaved_course_renders():
     assert response.status_code == 200
 
 
-def test_home_topic_groups_link_to_the_filtered_catalogue(client, worker):
+def test_home_topic_cards_link_to_the_filtered_catalogue(client, worker):
     law = Topic.objects.get(slug="rule-of-law")
     LessonPageFactory(title="明园大楼的电梯", topic=law)
 
     html = client.get(learning_home().url).content.decode()
 
-    assert f'href="{course_index().url}?topic=rule-of-law"' in html
+    assert f'class="topic-card" href="{course_index().url}?topic=rule-of-law"' in html
+    assert html.count("明园大楼的电梯") == 1  # under 最新微课 only, not again by topic
+
+
+def test_home_does_not_repeat_the_brand_as_a_visible_heading(client, worker):
+    html = client.get(learning_home().url).content.decode()
+
+    assert '<h1 class="visually-hidden">' in html
+
+
+def test_home_lesson_card_shows_a_small_lazy_picture(client, worker):
+    from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
+
+    cover = Image.objects.create(title="封面", file=get_test_image_file())
+    LessonPageFactory(parent=CoursePageFactory(cover=cover), title="有封面的课")
+
+    html = client.get(learning_home().url).content.decode()
+
+    card = html.split("有封面的课")[0].rsplit("<li>", 1)[1]
+    assert 'loading="lazy"' in card
+    assert 'width="240"' in card and 'height="135"' in card
+    assert ".webp" in card

@@ -183,3 +183,10 @@ function setup(figure) {
 }
 
 document.querySelectorAll("[data-player]").forEach(setup);
+
+// Steps the story adds after a choice (see story.js) may hold players too.
+document.addEventListener("story:steps", (event) =>
+  event.detail.steps.forEach((step) =>
+    step.querySelectorAll("[data-player]").forEach(setup),
+  ),
+);
