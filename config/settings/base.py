@@ -298,3 +298,8 @@ LOGGING = {
 # there), and the length past which the editor warns that a lesson is too long.
 LESSON_DEFAULT_RENDITION = os.environ.get("LESSON_DEFAULT_RENDITION", "360p")
 LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))
+# Videos up to this long play their MP4 directly and never load hls.js (about
+# 120 KB compressed); longer ones stream the HLS ladder (lessons/delivery.py).
+LESSON_DIRECT_MP4_MAX_SECONDS = int(
+    os.environ.get("LESSON_DIRECT_MP4_MAX_SECONDS", "120")
+)

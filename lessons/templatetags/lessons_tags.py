@@ -68,3 +68,11 @@ def clock(seconds) -> str:
     """A duration as m:ss, the way video players show it."""
     total = round(float(seconds or 0))
     return f"{total // 60}:{total % 60:02d}"
+
+
+@register.simple_tag
+def video_engine(video) -> str:
+    """ "mp4" or "hls": how the player delivers this video (lessons.delivery)."""
+    from lessons import delivery
+
+    return delivery.video_engine(video)
