@@ -72,26 +72,6 @@ def fallback_rendition_of(video):
     return min(renditions, key=lambda r: r.bandwidth, default=None)
 
 
-def default_rendition_of(video):
-    """The rung a streamed lesson is costed at.
-
-    LESSON_DEFAULT_RENDITION names the rung; a smaller source has no such rung,
-    so we take its largest rung below it, or its lightest one.
-    """
-    renditions = _video_renditions(video)
-    if not renditions:
-        return None
-    wanted = settings.LESSON_DEFAULT_RENDITION
-    for rendition in renditions:
-        if rendition.profile == wanted:
-            return rendition
-    limit = int(wanted.rstrip("p"))
-    smaller = [r for r in renditions if _short_side(r) <= limit]
-    if smaller:
-        return max(smaller, key=lambda r: r.bandwidth)
-    return min(renditions, key=lambda r: r.bandwidth)
-
-
 def _rendition_bytes(rendition, video, seconds: float) -> int | None:
     if rendition is None:
         return None
@@ -110,7 +90,7 @@ def clip_delivery(*, video, seconds: float) -> ClipDelivery:
         return ClipDelivery(
             engine=MP4, media_bytes=_rendition_bytes(rendition, video, whole)
         )
-    rendition = default_rendition_of(video)
+    rendition = video.rendition_for(settings.LESSON_DEFAULT_RENDITION)
     return ClipDelivery(
         engine=HLS, media_bytes=_rendition_bytes(rendition, video, seconds)
     )

@@ -4,7 +4,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WEIKETANG_VAR_DIR", BASE_DIR / "var"))
@@ -43,7 +42,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "cms.user_admin_app.WeiketangUsersAppConfig",  # wagtail.users + profile fields
+    "cms.users_admin.apps.WeiketangUsersAppConfig",  # wagtail.users + profile fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -89,7 +88,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "cms" / "templates"],
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -131,7 +130,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Languages: Simplified Chinese first, English selectable.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language is named in itself (as language switchers do), so untranslated.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -244,14 +244,14 @@ AXES_HTTP_RESPONSE_CODE = 429
 # trusted proxies in front, the Nth X-Forwarded-For entry from the right. With
 # none, X-Forwarded-For is ignored, since a client could forge it to dodge lockout.
 WEIKETANG_TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.client_ip.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Login records hold IP addresses: keep them no longer than an audit needs.
 WEIKETANG_LOGIN_LOG_RETENTION_DAYS = int(
     os.environ.get("LOGIN_LOG_RETENTION_DAYS", "90")
 )
 CELERY_BEAT_SCHEDULE["cms-expire-login-records"] = {
-    "task": "cms.tasks.expire_login_records",
+    "task": "cms.accounts.tasks.expire_login_records",
     "schedule": 6 * 60 * 60,
 }
 
@@ -279,6 +279,21 @@ MEDIA_PROBE_TIMEOUT_SECONDS = int(os.environ.get("MEDIA_PROBE_TIMEOUT_SECONDS", 
 CELERY_BEAT_SCHEDULE["media-reconcile-videos"] = {
     "task": "media.tasks.reconcile_videos",
     "schedule": 60.0,
+}
+# Protected playback (media/delivery.py): a lesson page's signed video URLs stay
+# valid this long; a re-upload's previous outputs are kept as long again.
+MEDIA_PLAY_TOKEN_SECONDS = int(os.environ.get("MEDIA_PLAY_TOKEN_SECONDS", "21600"))
+# Object storage: lifetime of the presigned URLs in rewritten playlists and redirects.
+MEDIA_PRESIGNED_URL_SECONDS = int(
+    os.environ.get("MEDIA_PRESIGNED_URL_SECONDS", "21600")
+)
+# Behind nginx with file-system storage: answer authorised files with an
+# X-Accel-Redirect to this internal location (aliasing MEDIA_ROOT), e.g.
+# "/protected-media/"; empty: Django streams the file itself.
+MEDIA_ACCEL_REDIRECT_LOCATION = os.environ.get("MEDIA_ACCEL_REDIRECT_LOCATION", "")
+CELERY_BEAT_SCHEDULE["media-purge-retired-outputs"] = {
+    "task": "media.tasks.purge_retired_outputs",
+    "schedule": 15 * 60.0,
 }
 
 LOGGING = {
