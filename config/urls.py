@@ -16,5 +16,7 @@ urlpatterns = [
 # Signed playback, and MEDIA_URL (images only) when SERVE_MEDIA is on.
 urlpatterns += [path("", include("media.urls"))]
 
+handler500 = "config.errors.server_error"
+
 # Wagtail's page tree last: it answers every path nothing above claimed.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -171,7 +171,25 @@ def chromium_browser():
 
 @pytest.fixture
 def phone_page(chromium_browser, live_server):
-    """A 390x844 phone page, Chinese locale, pointed at the live server."""
+    """A 390x844 phone page, Chinese locale, pointed at the live server.
+
+    It bypasses the Content-Security-Policy, since Playwright's wait_for_function
+    evaluates its predicate with eval in the page; tests/config/test_browser_csp.py
+    drives a lesson under the real policy with strict_phone_page.
+    """
+    context = new_phone_context(
+        chromium_browser, base_url=live_server.url, bypass_csp=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def strict_phone_page(chromium_browser, live_server):
+    """phone_page under the site's real Content-Security-Policy (no eval: use
+    page.evaluate rather than page.wait_for_function)."""
     context = new_phone_context(chromium_browser, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(20_000)

@@ -114,7 +114,9 @@ def transcode_media(
 
     graph = build_graph(source=Path(source), probe=probe, rungs=rungs, out_dir=out_dir)
     argv = command_line(graph, ffmpeg_binary=ffmpeg_binary)
-    logger.info("transcoding %s: %s", source, " ".join(argv))
+    # The whole command line only at DEBUG (LOG_LEVEL=DEBUG): it is long.
+    logger.info("transcoding %s into %s", source, ", ".join(r.name for r in rungs))
+    logger.debug("ffmpeg command: %s", " ".join(argv))
     _run(argv, timeout=timeout, duration=probe.duration, on_progress=on_progress)
 
     renditions, variants = _measure(out_dir, rungs, probe)

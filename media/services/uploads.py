@@ -94,7 +94,6 @@ def video_create(
         title=title,
         collection=collection or Collection.get_first_root_node(),
         uploaded_by_user=uploaded_by,
-        status=Video.Status.QUEUED,
     )
     video_apply_probe(video=video, probe=probe)
     video.file = File(file, name=Path(file.name).name)

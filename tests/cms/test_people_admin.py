@@ -313,7 +313,8 @@ def test_supervisor_dashboard_shows_their_scope(client, yangpu):
     units, people = yangpu
     html = get(client, people["sup_jiangpu"], "/admin/").content.decode()
     assert 'id="supervisor-scope' in html
-    assert "江浦路街道：3 个组织单元，3 人" in html
+    # Her street, its two neighbourhoods, and two workers (not counting her).
+    assert "江浦路街道：3 个组织单元，2 人" in html
 
 
 def test_trainer_dashboard_has_no_scope_panel(client, yangpu):

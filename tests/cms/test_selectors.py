@@ -72,7 +72,7 @@ def test_scope_summary_counts_a_supervisors_subtree(tree):
     assert (summary.root, summary.unit_count, summary.people_count) == (
         tree["jiangpu"],
         2,
-        2,  # the worker in 五环居民区 and the supervisor themself
+        1,  # the worker in 五环居民区; a supervisor is not her own worker
     )
 
 

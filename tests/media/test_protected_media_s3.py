@@ -15,7 +15,6 @@ from tests.factories import learner, trainer
 from tests.lessons.demo_video import transcoded_video
 from tests.lessons.stories import story_lesson
 from tests.lessons.test_browser_lesson import press_continue, sign_in
-from tests.media.s3 import moto_server, private_bucket  # noqa: F401 - fixtures
 from tests.media.walk import body, player_urls, playlist_uris
 
 pytestmark = pytest.mark.django_db(transaction=True)
