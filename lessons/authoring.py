@@ -1,8 +1,10 @@
 """What a trainer sees while writing a lesson: its length and what it costs to watch.
 
 Workers study in short breaks on prepaid phone data, so a lesson shows its
-estimated minutes (video plus reading time) and the data its videos use at the
-default rendition; past LESSON_WARN_MINUTES the editor is warned, never blocked.
+estimated minutes (video plus reading time) and the data playing its videos
+transfers under the player's delivery (lessons.delivery: the MP4 of a short
+video, the default rung's stream plus hls.js for a long one); past
+LESSON_WARN_MINUTES the editor is warned, never blocked.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .cjk import count_cjk, without_cjk
+from .delivery import HLS, MP4, clip_delivery, player_script_bytes
 
 # Silent reading speed, from the International Reading Speed Texts study
 # (Trauzettel-Klosinski & Dietz, IOVS 2012, "Standardized Assessment of Reading
@@ -81,6 +84,7 @@ class VideoClip:
     video: object
     seconds: float
     bytes: int | None  # None: no published rendition to measure yet
+    engine: str = MP4  # how the player delivers it (lessons.delivery)
 
 
 def _clip_seconds(duration: float, start: int | None, end: int | None) -> float:
@@ -88,17 +92,6 @@ def _clip_seconds(duration: float, start: int | None, end: int | None) -> float:
     begin = min(max(float(start or 0), 0.0), duration)
     finish = duration if end is None else min(max(float(end), 0.0), duration)
     return max(finish - begin, 0.0)
-
-
-def _clip_bytes(video, seconds: float) -> int | None:
-    rendition = video.rendition_for(settings.LESSON_DEFAULT_RENDITION)
-    if rendition is None:
-        return None
-    duration = float(video.duration or 0)
-    if rendition.size_bytes and duration > 0:
-        # The published stream's measured size, pro rata for the clip.
-        return math.ceil(rendition.size_bytes * seconds / duration)
-    return math.ceil(rendition.bandwidth * seconds / 8)
 
 
 def lesson_video_clips(script) -> list[VideoClip]:
@@ -112,8 +105,14 @@ def lesson_video_clips(script) -> list[VideoClip]:
         seconds = _clip_seconds(
             video.duration, child.value.get("start"), child.value.get("end")
         )
+        delivery = clip_delivery(video=video, seconds=seconds)
         clips.append(
-            VideoClip(video=video, seconds=seconds, bytes=_clip_bytes(video, seconds))
+            VideoClip(
+                video=video,
+                seconds=seconds,
+                bytes=delivery.media_bytes,
+                engine=delivery.engine,
+            )
         )
     return clips
 
@@ -140,9 +139,22 @@ def lesson_estimate(script) -> LessonEstimate:
     return LessonEstimate(
         video_seconds=sum(clip.seconds for clip in clips),
         reading_seconds=reading_seconds(script_plain_text(script)),
-        data_bytes=sum(clip.bytes or 0 for clip in clips),
+        data_bytes=lesson_data_bytes(clips),
         unmeasured_videos=[clip.video for clip in clips if clip.bytes is None],
     )
+
+
+def lesson_data_bytes(clips: list[VideoClip]) -> int:
+    """What playing every clip transfers under the player's delivery choice.
+
+    A streamed clip needs the player script, fetched once per phone (its hashed
+    name is cached for a year): counted once, since the label is read before
+    the first play.
+    """
+    media = sum(clip.bytes or 0 for clip in clips)
+    if any(clip.engine == HLS and clip.bytes is not None for clip in clips):
+        media += player_script_bytes()
+    return media
 
 
 def format_megabytes(num_bytes: int) -> str:

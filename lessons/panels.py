@@ -31,11 +31,7 @@ class LessonEstimatePanel(Panel):
                     _("其中阅读"),
                     _("%(seconds)d 秒") % {"seconds": round(estimate.reading_seconds)},
                 ),
-                (
-                    _("流量（%(rendition)s 清晰度）")
-                    % {"rendition": settings.LESSON_DEFAULT_RENDITION},
-                    format_megabytes(estimate.data_bytes),
-                ),
+                (_("播放流量"), format_megabytes(estimate.data_bytes)),
             ]
             notes = []
             if warning := lesson_length_warning(estimate):
@@ -47,6 +43,13 @@ class LessonEstimatePanel(Panel):
                 )
             context["notes"] = notes
             context["help"] = _(
-                "阅读时间按每分钟 %(rate)d 个汉字估算，含所有分支；保存后更新。"
-            ) % {"rate": CJK_CHARACTERS_PER_MINUTE}
+                "阅读时间按每分钟 %(rate)d 个汉字估算，含所有分支；"
+                "不超过 %(seconds)d 秒的视频直接播放 MP4，按整个文件计流量；"
+                "更长的视频按 %(rendition)s 清晰度流式播放，含一次播放器脚本。"
+                "保存后更新。"
+            ) % {
+                "rate": CJK_CHARACTERS_PER_MINUTE,
+                "seconds": settings.LESSON_DIRECT_MP4_MAX_SECONDS,
+                "rendition": settings.LESSON_DEFAULT_RENDITION,
+            }
             return context

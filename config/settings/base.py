@@ -342,6 +342,11 @@ LOGGING = {
 # there), and the length past which the editor warns that a lesson is too long.
 LESSON_DEFAULT_RENDITION = os.environ.get("LESSON_DEFAULT_RENDITION", "360p")
 LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))
+# Videos up to this long play their MP4 directly and never load hls.js (about
+# 120 KB compressed); longer ones stream the HLS ladder (lessons/delivery.py).
+LESSON_DIRECT_MP4_MAX_SECONDS = int(
+    os.environ.get("LESSON_DIRECT_MP4_MAX_SECONDS", "120")
+)
 
 # Content-Security-Policy (django-csp; config/middleware.py picks the policy).
 # The learner site: nothing inline, scripts (hls.js included) from our own static

@@ -82,3 +82,11 @@ def clock(seconds) -> str:
 def first_choice_template() -> str:
     """The first-choice note with its placeholders, for story.js to fill in."""
     return str(decisions.FIRST_CHOICE_NOTE)
+
+
+@register.simple_tag
+def video_engine(video) -> str:
+    """ "mp4" or "hls": how the player delivers this video (lessons.delivery)."""
+    from lessons import delivery
+
+    return delivery.video_engine(video)

@@ -9,6 +9,7 @@ from lessons.authoring import (
     reading_seconds,
     script_plain_text,
 )
+from lessons.delivery import player_script_bytes
 from tests.lessons.factories import (
     CharacterFactory,
     LessonPageFactory,
@@ -84,37 +85,68 @@ def test_estimated_minutes_rounds_up_and_uses_the_whole_video_without_a_clip():
     assert lesson.estimated_minutes == 2
 
 
-def test_data_cost_uses_the_default_renditions_measured_size_for_the_clip():
-    video = video_row(duration=300)
+def test_a_streamed_video_costs_the_default_rung_for_the_clip_and_hls_js():
+    video = video_row(duration=300, mp4_name="v/1/fallback.mp4")
     rendition_row(video, "270p", bandwidth=600_000, size_bytes=15_000_000)
     rendition_row(video, "360p", bandwidth=1_000_000, size_bytes=30_000_000)
     rendition_row(video, "720p", bandwidth=3_000_000, size_bytes=90_000_000)
     lesson = LessonPageFactory(script=Script().video(video, start=60, end=240).build())
-    # 180 of the 300 seconds of the 360p stream.
-    assert lesson.data_cost_bytes == 18_000_000
+    # 180 of the 300 seconds of the 360p stream, and the player script.
+    assert lesson.data_cost_bytes == 18_000_000 + player_script_bytes()
+
+
+def test_the_player_script_counts_as_sent_compressed():
+    assert 60_000 < player_script_bytes() < 200_000  # hls.js light, gzipped
+
+
+def test_a_short_video_costs_its_whole_mp4_and_no_player_script():
+    video = video_row(duration=60, mp4_name="v/1/fallback.mp4")
+    rendition_row(video, "270p", bandwidth=600_000, size_bytes=5_000_000)
+    rendition_row(video, "540p", bandwidth=1_500_000, size_bytes=14_000_000)
+    rendition_row(video, "720p", bandwidth=3_000_000, size_bytes=25_000_000)
+    # Only 10 s are played, but a browser reads a progressive MP4 ahead: the
+    # fallback (a remux of the 540p rung) is fetched whole.
+    lesson = LessonPageFactory(script=Script().video(video, start=10, end=20).build())
+    assert lesson.data_cost_bytes == 14_000_000
+
+
+def test_two_streamed_videos_count_the_player_script_once():
+    first, second = video_row(duration=300), video_row(duration=200)
+    rendition_row(first, "360p", bandwidth=1_000_000, size_bytes=30_000_000)
+    rendition_row(second, "360p", bandwidth=1_000_000, size_bytes=20_000_000)
+    lesson = LessonPageFactory(script=Script().video(first).video(second).build())
+    assert lesson.data_cost_bytes == 50_000_000 + player_script_bytes()
+
+
+@override_settings(LESSON_DIRECT_MP4_MAX_SECONDS=30)
+def test_the_longest_video_played_as_mp4_is_a_setting():
+    video = video_row(duration=60, mp4_name="v/1/fallback.mp4")
+    rendition_row(video, "360p", bandwidth=1_000_000, size_bytes=8_000_000)
+    lesson = LessonPageFactory(script=Script().video(video).build())
+    assert lesson.data_cost_bytes == 8_000_000 + player_script_bytes()
 
 
 def test_data_cost_falls_back_to_bandwidth_when_the_size_is_unknown():
     video = video_row(duration=300)
     rendition_row(video, "360p", bandwidth=1_000_000)
     lesson = LessonPageFactory(script=Script().video(video, end=100).build())
-    assert lesson.data_cost_bytes == 100 * 1_000_000 // 8
+    assert lesson.data_cost_bytes == 100 * 1_000_000 // 8 + player_script_bytes()
 
 
 def test_data_cost_of_a_small_source_uses_its_largest_rung_below_the_default():
-    video = video_row(duration=100)
+    video = video_row(duration=300)
     rendition_row(video, "270p", bandwidth=600_000, size_bytes=7_000_000)
     lesson = LessonPageFactory(script=Script().video(video).build())
-    assert lesson.data_cost_bytes == 7_000_000
+    assert lesson.data_cost_bytes == 7_000_000 + player_script_bytes()
 
 
 @override_settings(LESSON_DEFAULT_RENDITION="720p")
 def test_the_default_rendition_is_a_setting():
-    video = video_row(duration=100)
+    video = video_row(duration=300)
     rendition_row(video, "360p", bandwidth=1_000_000, size_bytes=10_000_000)
     rendition_row(video, "720p", bandwidth=3_000_000, size_bytes=40_000_000)
     lesson = LessonPageFactory(script=Script().video(video).build())
-    assert lesson.data_cost_bytes == 40_000_000
+    assert lesson.data_cost_bytes == 40_000_000 + player_script_bytes()
 
 
 def test_a_video_not_yet_transcoded_is_listed_as_unmeasured():

@@ -71,3 +71,33 @@ def totals(transfers: list[Transfer]) -> dict[str, tuple[int, int]]:
         sum(t.gzip_bytes for t in transfers),
     )
     return out
+
+
+class WireCounter:
+    """Bytes chromium received over the network (CDP), headers included.
+
+    Counts each finished request's encodedDataLength, as sent: compressed when
+    the server compressed it. Requests still open (a video being read ahead)
+    count once they finish.
+    """
+
+    def __init__(self, page) -> None:
+        self._cdp = page.context.new_cdp_session(page)
+        self._cdp.send("Network.enable")
+        self._urls: dict[str, str] = {}
+        self.finished: list[tuple[str, int]] = []
+        self._cdp.on("Network.requestWillBeSent", self._sent)
+        self._cdp.on("Network.loadingFinished", self._finished)
+
+    def _sent(self, event) -> None:
+        self._urls[event["requestId"]] = event["request"]["url"]
+
+    def _finished(self, event) -> None:
+        url = self._urls.get(event["requestId"], "")
+        self.finished.append((url, int(event["encodedDataLength"])))
+
+    def mark(self) -> int:
+        return len(self.finished)
+
+    def since(self, start: int = 0) -> list[tuple[str, int]]:
+        return self.finished[start:]

@@ -1,11 +1,17 @@
-// Lesson video player: nothing but the poster loads until the learner presses play.
-// Then hls.js (a static file from npm, never a CDN) streams the HLS ladder, starting
-// on the lowest rung when the network is slow; the MP4 is the fallback.
+// Lesson video player. Nothing of a video loads before its story step is on screen;
+// then only its poster and captions, and the video itself once play is pressed.
+// Delivery is what was fastest on weak 4G (bench/lesson_page.py): a short video
+// (data-delivery="mp4", chosen by lessons/delivery.py) plays its faststart MP4
+// directly, with no player library; a long one streams the HLS ladder through
+// hls.js (a static file from npm, never a CDN), which a phone on a good link
+// fetches in the background once the page is idle. The MP4 is also every fallback.
 // Captions on/off and the playback speed are remembered on the phone.
+// The <video> element and its standard events are left alone for other modules.
 
 const CAPTIONS_KEY = "wkt.captions";
 const RATE_KEY = "wkt.rate";
 const MP4_CODECS = 'video/mp4; codecs="avc1.42E01E,mp4a.40.2"';
+const GOOD_DOWNLINK_MBPS = 2;
 
 function remembered(key, fallback) {
   try {
@@ -28,12 +34,14 @@ function remember(key, value) {
 // so a measured downlink under 1 Mbit/s counts as slow too.
 function network() {
   const c = navigator.connection;
-  if (!c) return { slow: false, downlinkBps: 0 };
+  if (!c) return { slow: false, good: false, downlinkBps: 0 };
   const slow =
     Boolean(c.saveData) ||
     ["slow-2g", "2g", "3g"].includes(c.effectiveType) ||
     (c.downlink > 0 && c.downlink < 1);
-  return { slow, downlinkBps: (c.downlink || 0) * 1e6 };
+  // Good enough to spend ~120 KB on hls.js before the learner asks for it.
+  const good = !slow && c.effectiveType === "4g" && c.downlink >= GOOD_DOWNLINK_MBPS;
+  return { slow, good, downlinkBps: (c.downlink || 0) * 1e6 };
 }
 
 function mseSupported() {
@@ -60,6 +68,8 @@ function captionTracks(video) {
   );
 }
 
+// Tracks have no "default": the browser fetches a caption file only once its
+// track is turned on, which happens here when the video's step is reached.
 function setupCaptions(figure, video) {
   const button = figure.querySelector("[data-captions]");
   const tracks = captionTracks(video);
@@ -109,6 +119,11 @@ function useMp4(video, start) {
 async function attach(figure, video) {
   const hlsUrl = video.dataset.hls;
   const start = Number(video.dataset.start || 0);
+  // lessons/delivery.py chose by the video's length; no MP4 means the ladder.
+  if (video.dataset.delivery === "mp4" && video.dataset.mp4) {
+    useMp4(video, start);
+    return;
+  }
   if (hlsUrl && mseSupported()) {
     try {
       const Hls = await loadHls(figure.dataset.hlsSrc);
@@ -151,16 +166,65 @@ async function attach(figure, video) {
   }
 }
 
+// Calls back once the figure is on screen (or nearly): a story's hidden steps are
+// display:none and never intersect, so a later video waits for its step.
+function whenReached(figure, callback) {
+  let done = false;
+  const reach = () => {
+    if (done) return;
+    done = true;
+    callback();
+  };
+  if (!("IntersectionObserver" in window)) {
+    reach();
+    return reach;
+  }
+  const observer = new IntersectionObserver(
+    (entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      observer.disconnect();
+      reach();
+    },
+    { rootMargin: "200px 0px" },
+  );
+  observer.observe(figure);
+  return reach;
+}
+
+function prefetchHlsWhenIdle() {
+  const wanted = [...document.querySelectorAll("[data-player]")].find((figure) => {
+    const video = figure.querySelector("video");
+    return video && video.dataset.delivery === "hls";
+  });
+  if (!wanted || !network().good || !mseSupported()) return;
+  const idle = window.requestIdleCallback || ((fn) => setTimeout(fn, 1000));
+  const start = () =>
+    idle(() =>
+      loadHls(wanted.dataset.hlsSrc).catch(() => {
+        hlsLoading = undefined; // try again when play is pressed
+      }),
+    );
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start, { once: true });
+}
+
 function setup(figure) {
   const video = figure.querySelector("video");
   const play = figure.querySelector("[data-play]");
   if (!video || !play) return;
   // Without JavaScript the <video> plays its MP4 <source> with native controls;
-  // with it, nothing loads until play is pressed, and then the HLS ladder does.
+  // with it, nothing loads until play is pressed, and then the chosen engine does.
   video.querySelectorAll("source").forEach((s) => s.remove());
   video.controls = false;
   play.hidden = false;
-  setupCaptions(figure, video);
+  const reach = whenReached(figure, () => {
+    // On a weak link the poster (tens of KB) would delay everything else.
+    if (video.dataset.poster && !video.poster && !network().slow) {
+      video.poster = video.dataset.poster;
+    }
+    setupCaptions(figure, video);
+    figure.dataset.reached = "";
+  });
   setupSpeed(figure, video);
   const end = Number(video.dataset.end || 0);
   if (end) {
@@ -171,6 +235,7 @@ function setup(figure) {
   play.addEventListener(
     "click",
     async () => {
+      reach();
       play.hidden = true;
       video.controls = true;
       await attach(figure, video);
@@ -183,6 +248,7 @@ function setup(figure) {
 }
 
 document.querySelectorAll("[data-player]").forEach(setup);
+prefetchHlsWhenIdle();
 
 // Steps the story adds after a choice (see story.js) may hold players too.
 document.addEventListener("story:steps", (event) =>
