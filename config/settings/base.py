@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "media",
     "lessons",
     "quizzes",
+    "progress",
     "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -298,3 +299,7 @@ LOGGING = {
 # there), and the length past which the editor warns that a lesson is too long.
 LESSON_DEFAULT_RENDITION = os.environ.get("LESSON_DEFAULT_RENDITION", "360p")
 LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))
+
+# Progress: a function (user, lesson) -> True/False, or None when the lesson has no
+# quiz; the quizzes app sets it. Empty: no lesson has a quiz.
+PROGRESS_QUIZ_RESULT = os.environ.get("PROGRESS_QUIZ_RESULT", "")
