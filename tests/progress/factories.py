@@ -80,3 +80,18 @@ def watch_whole(lesson, duration: float, *, rate: float = 1.0, step: float = 15)
 
 def batch(events: list[dict]) -> str:
     return json.dumps({"events": events})
+
+
+def completed(user, lesson, *, at: datetime | None = None):
+    """A finished lesson for user (as the fold would leave it)."""
+    from django.utils import timezone
+
+    from progress.models import LessonProgress
+
+    return LessonProgress.objects.create(
+        user=user,
+        lesson=lesson,
+        status=LessonProgress.Status.COMPLETED,
+        percent=100,
+        completed_at=at or timezone.now(),
+    )
