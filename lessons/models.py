@@ -282,8 +282,10 @@ class LessonPage(PhonePreviewMixin, Page):
     completion_threshold = models.PositiveSmallIntegerField(
         _("视频完成标准（%）"),
         default=90,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(10), MaxValueValidator(100)],
-        help_text=_("每段视频至少看完这个比例才算学完，默认 90%。"),
+        help_text=_("每段视频至少看完这个比例才算学完；留空按 90%。"),
     )
     # Plain text of the script, kept on save: Chinese has no spaces, so search
     # matches substrings of this rather than the full-text index's tokens.

@@ -164,10 +164,16 @@ def _lesson_ids_under(courses: QuerySet[CoursePage]) -> list[int]:
 class CourseLesson:
     lesson: LessonPage
     started: bool
+    finished: bool = False
+    percent: int = 0
 
 
 def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
-    """The course's live lessons in tree order, marked started for this viewer."""
+    """The course's live lessons in tree order, marked started/finished for the viewer.
+
+    Finished is the progress rule (progress.lesson_rules): videos watched, story
+    read to its end, quiz passed.
+    """
     lessons = list(
         _live_lessons().child_of(course).order_by("path").select_related("topic")
     )
@@ -178,8 +184,17 @@ def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
                 "lesson_id", flat=True
             )
         )
+    from progress.selectors import progress_by_lesson
+
+    rows = progress_by_lesson(viewer=viewer, lesson_ids=[x.pk for x in lessons])
     return [
-        CourseLesson(lesson=lesson, started=lesson.pk in started) for lesson in lessons
+        CourseLesson(
+            lesson=lesson,
+            started=lesson.pk in started or lesson.pk in rows,
+            finished=lesson.pk in rows and rows[lesson.pk].is_completed,
+            percent=rows[lesson.pk].percent if lesson.pk in rows else 0,
+        )
+        for lesson in lessons
     ]
 
 
