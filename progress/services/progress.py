@@ -165,7 +165,8 @@ def progress_fold(
             row.last_activity_at = last
     _evaluate(row=row, user=user, lesson=lesson, facts=facts)
     if row.is_completed and not was_completed:
-        ledger[local_day(now)][2] += 1
+        # Counted on the day of the learning that completed it.
+        ledger[local_day(max(times) if times else now)][2] += 1
     row.save()
     return Folded(row=row, ledger=dict(ledger))
 
