@@ -33,7 +33,7 @@ PROGRESS_FIELDS = (
 
 
 def events_for(lessons) -> list[dict]:
-    """One lesson after the other, as a phone plays them (wall windows never overlap)."""
+    """One lesson after the other, as a phone plays them (no overlapping windows)."""
     return [
         tick(lesson, 10 * i, 10 * i + 10, at=T0 + timedelta(seconds=300 * n + 10 * i))
         for n, lesson in enumerate(lessons)
