@@ -38,9 +38,14 @@ def lessons_for_learner(*, viewer, lesson_ids) -> dict[int, LessonPage]:
     """The live lessons among these ids that this viewer may open, by id."""
     if not viewer.is_authenticated or not lesson_ids:
         return {}
-    return {
-        lesson.pk: lesson for lesson in _live_lessons().filter(pk__in=list(lesson_ids))
-    }
+    # Only the tree and version columns: the progress API reads the script
+    # through a cache keyed by the published revision (progress.lesson_rules).
+    lessons = (
+        _live_lessons()
+        .filter(pk__in=list(lesson_ids))
+        .only("pk", "path", "depth", "last_published_at", "latest_revision")
+    )
+    return {lesson.pk: lesson for lesson in lessons}
 
 
 @dataclass(frozen=True)

@@ -324,3 +324,6 @@ CELERY_BEAT_SCHEDULE["progress-email-reminders"] = {
     "task": "progress.tasks.email_reminders",
     "schedule": 10 * 60.0,
 }
+# "off" lets the progress API's commit return before the WAL reaches disk (a
+# database crash may lose the last fraction of a second of events); on by default.
+PROGRESS_SYNCHRONOUS_COMMIT = env_bool("PROGRESS_SYNCHRONOUS_COMMIT", True)
