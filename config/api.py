@@ -47,3 +47,6 @@ api_kit.install(api)
 from lessons.api import router as lessons_router  # noqa: E402
 
 api.add_router("/lessons/", lessons_router)
+from progress.api import router as progress_router  # noqa: E402
+
+api.add_router("/progress/", progress_router)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("cms.urls")),
     path("", include("lessons.urls")),
+    path("", include("progress.urls")),
 ]
 
 # Signed playback, and MEDIA_URL (images only) when SERVE_MEDIA is on.

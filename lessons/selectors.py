@@ -32,6 +32,20 @@ def lesson_for_learner(*, viewer, lesson_id: int) -> LessonPage | None:
     return _live_lessons().filter(pk=lesson_id).first()
 
 
+def lessons_for_learner(*, viewer, lesson_ids) -> dict[int, LessonPage]:
+    """The live lessons among these ids that this viewer may open, by id."""
+    if not viewer.is_authenticated or not lesson_ids:
+        return {}
+    # Only the tree and version columns: the progress API reads the script
+    # through a cache keyed by the published revision (progress.lesson_rules).
+    lessons = (
+        _live_lessons()
+        .filter(pk__in=list(lesson_ids))
+        .only("pk", "path", "depth", "last_published_at", "latest_revision")
+    )
+    return {lesson.pk: lesson for lesson in lessons}
+
+
 @dataclass(frozen=True)
 class LessonCard:
     """A lesson as the feed shows it: with a picture when it has one."""
@@ -201,10 +215,16 @@ def _lesson_ids_under(courses: QuerySet[CoursePage]) -> list[int]:
 class CourseLesson:
     lesson: LessonPage
     started: bool
+    finished: bool = False
+    percent: int = 0
 
 
 def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
-    """The course's live lessons in tree order, marked started for this viewer."""
+    """The course's live lessons in tree order, marked started/finished for the viewer.
+
+    Finished is the progress rule (progress.lesson_rules): videos watched, story
+    read to its end, quiz passed.
+    """
     lessons = list(
         _live_lessons().child_of(course).order_by("path").select_related("topic")
     )
@@ -215,8 +235,17 @@ def course_lessons(*, viewer, course: CoursePage) -> list[CourseLesson]:
                 "lesson_id", flat=True
             )
         )
+    from progress.selectors import progress_by_lesson
+
+    rows = progress_by_lesson(viewer=viewer, lesson_ids=[x.pk for x in lessons])
     return [
-        CourseLesson(lesson=lesson, started=lesson.pk in started) for lesson in lessons
+        CourseLesson(
+            lesson=lesson,
+            started=lesson.pk in started or lesson.pk in rows,
+            finished=lesson.pk in rows and rows[lesson.pk].is_completed,
+            percent=rows[lesson.pk].percent if lesson.pk in rows else 0,
+        )
+        for lesson in lessons
     ]
 
 

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WEIKETANG_VAR_DIR", BASE_DIR / "var"))
@@ -36,6 +37,7 @@ INSTALLED_APPS = [
     "media",
     "lessons",
     "quizzes",
+    "progress",
     "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -391,3 +393,30 @@ WEIKETANG_ADMIN_CSP = {
 # A closed district network: no avatars from gravatar, no release check.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+
+# Progress: a function (user, lesson) -> True/False, or None when the lesson has no
+# quiz; the quizzes app sets it. Empty: no lesson has a quiz.
+PROGRESS_QUIZ_RESULT = os.environ.get("PROGRESS_QUIZ_RESULT", "")
+# Reminders: the morning job (Asia/Shanghai, CELERY_TIMEZONE), quiet hours when
+# nothing is shown or emailed, "due soon" days, and email when mail is configured.
+PROGRESS_DUE_SOON_DAYS = int(os.environ.get("PROGRESS_DUE_SOON_DAYS", "7"))
+PROGRESS_QUIET_HOURS = os.environ.get("PROGRESS_QUIET_HOURS", "21:00-08:00")
+PROGRESS_REMINDER_HOUR = int(os.environ.get("PROGRESS_REMINDER_HOUR", "8"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "weiketang@localhost")
+PROGRESS_EMAIL_REMINDERS = bool(EMAIL_HOST)
+CELERY_BEAT_SCHEDULE["progress-morning-reminders"] = {
+    "task": "progress.tasks.morning_reminders",
+    "schedule": crontab(hour=PROGRESS_REMINDER_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["progress-email-reminders"] = {
+    "task": "progress.tasks.email_reminders",
+    "schedule": 10 * 60.0,
+}
+# "off" lets the progress API's commit return before the WAL reaches disk (a
+# database crash may lose the last fraction of a second of events); on by default.
+PROGRESS_SYNCHRONOUS_COMMIT = env_bool("PROGRESS_SYNCHRONOUS_COMMIT", True)

@@ -1,0 +1,15 @@
+from django.urls import path
+from wagtail import hooks
+
+from progress import admin_views
+
+
+@hooks.register("register_admin_urls")
+def register_progress_admin_urls():
+    return [
+        path(
+            "progress/ledger.csv",
+            admin_views.ledger_export,
+            name="progress_ledger_export",
+        )
+    ]
