@@ -73,6 +73,14 @@ def lesson_quizzes(*, lesson) -> list[Quiz]:
     return list(Quiz.objects.filter(placements__lesson=lesson).distinct())
 
 
+def lesson_quiz_result(*, user, lesson) -> bool | None:
+    """For progress (settings.PROGRESS_QUIZ_RESULT): None if the lesson has no quiz,
+    else whether the worker has passed every quiz placed in it."""
+    if not QuizPlacement.objects.filter(lesson=lesson).exists():
+        return None
+    return lesson_quiz_passed(user=user, lesson=lesson)
+
+
 def lesson_quiz_passed(*, user, lesson) -> bool:
     """Has this worker passed every quiz placed in the lesson? (True if it has none.)
 

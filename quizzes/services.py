@@ -308,7 +308,22 @@ def attempt_grade(
         outcome_refresh(user=attempt.user, quiz=attempt.quiz)
         evidence_for_attempt(attempt=attempt, answers=answers)
         review_cards_from_attempt(attempt=attempt, answers=answers)
+        transaction.on_commit(lambda: _progress_refresh(attempt))
     return Graded(attempt=attempt, newly_graded=True)
+
+
+def _progress_refresh(attempt: QuizAttempt) -> None:
+    """Tell the progress app (when installed) that a lesson's quiz result changed."""
+    from django.apps import apps
+
+    if not apps.is_installed("progress"):
+        return
+    from progress.services.progress import lesson_progress_refresh
+
+    from lessons.models import LessonPage
+
+    for lesson in LessonPage.objects.filter(quiz_placements__quiz_id=attempt.quiz_id):
+        lesson_progress_refresh(user=attempt.user, lesson=lesson)
 
 
 def attempts_expired_submit(*, now: datetime | None = None) -> int:

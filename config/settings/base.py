@@ -298,3 +298,6 @@ LOGGING = {
 # there), and the length past which the editor warns that a lesson is too long.
 LESSON_DEFAULT_RENDITION = os.environ.get("LESSON_DEFAULT_RENDITION", "360p")
 LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))
+
+# Quizzes: the progress app asks this function whether a lesson's quiz is passed.
+PROGRESS_QUIZ_RESULT = "quizzes.selectors.lesson_quiz_result"
