@@ -17,3 +17,6 @@ api = NinjaAPI(
 from lessons.api import router as lessons_router  # noqa: E402
 
 api.add_router("/lessons/", lessons_router)
+from quizzes.api import router as quizzes_router  # noqa: E402
+
+api.add_router("/quizzes/", quizzes_router)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("cms.urls")),
     path("", include("lessons.urls")),
+    path("", include("quizzes.urls")),
 ]
 
 if settings.SERVE_MEDIA:

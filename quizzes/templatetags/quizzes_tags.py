@@ -30,3 +30,14 @@ def quiz_card(context, quiz):
         ).exists()
     count = quiz.items.count() + sum(pool.count for pool in quiz.pools.all())
     return QuizCard(question_count=count, outcome=outcome, open_attempt=open_attempt)
+
+
+@register.simple_tag(takes_context=True)
+def review_today(context):
+    """Today's due review cards for the signed-in viewer (at most five)."""
+    from quizzes.review import review_due
+
+    request = context.get("request")
+    if request is None:
+        return []
+    return review_due(viewer=request.user)

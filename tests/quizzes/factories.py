@@ -74,3 +74,12 @@ def pool(quiz: Quiz, comp: Competency, count: int) -> QuizPool:
 
 def option_ids(q: Question) -> list[int]:
     return list(q.options.order_by("sort_order").values_list("pk", flat=True))
+
+
+def lesson_with_quiz(quiz: Quiz, **fields):
+    """A live lesson whose script ends with a quiz block for `quiz`."""
+    from tests.lessons.factories import LessonPageFactory, Script
+
+    script = Script().narration("楼道里堆满了杂物。")
+    script._add("quiz", {"quiz": quiz.pk, "heading": "课后小测"})
+    return LessonPageFactory(script=script.build(), **fields)
