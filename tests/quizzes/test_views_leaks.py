@@ -22,15 +22,27 @@ LEAKY_HTML = ("is-correct", "is_correct", "data-correct", "正确答案", "答�
 def _questions():
     return [
         question(
-            f"第{n}题", ["甲", "乙", "丙"], correct=[n % 3],
-            explanation=SECRET_EXPLANATION, feedback=[SECRET_FEEDBACK] * 3,
-            type=kind, scenario="居民在楼道里争吵。" if kind == "scenario" else "",
+            f"第{n}题",
+            ["甲", "乙", "丙"],
+            correct=[n % 3],
+            explanation=SECRET_EXPLANATION,
+            feedback=[SECRET_FEEDBACK] * 3,
+            type=kind,
+            scenario="居民在楼道里争吵。" if kind == "scenario" else "",
         )
         for n, kind in enumerate(
             [Question.Type.SINGLE, Question.Type.MULTIPLE, Question.Type.SCENARIO]
         )
-    ] + [question("判断题", ["对", "错"], correct=[1], type=Question.Type.TRUE_FALSE,
-                  explanation=SECRET_EXPLANATION, feedback=[SECRET_FEEDBACK] * 2)]  # fmt: skip
+    ] + [
+        question(
+            "判断题",
+            ["对", "错"],
+            correct=[1],
+            type=Question.Type.TRUE_FALSE,
+            explanation=SECRET_EXPLANATION,
+            feedback=[SECRET_FEEDBACK] * 2,
+        )  # fmt: skip
+    ]
 
 
 def _keys(value):
