@@ -17,16 +17,16 @@ def taken_quiz():
     first, second = question("第一题"), question("第二题", ["甲", "乙", "丙"])
     quiz = quiz_with(first, second, attempts_allowed=0)
     # worker a: both right; worker b: first right, second wrong (B); b again.
-    for picks in ([0, 0], [0, 1], [1, 1]):
-        worker = learner() if picks != [1, 1] else last
+    a, b = learner(), learner()
+    for worker, picks in ((a, [0, 0]), (b, [0, 1]), (b, [1, 1])):
         attempt = attempt_start(user=worker, quiz=quiz)
-        for position, (q, pick) in enumerate(zip((first, second), picks), start=1):
+        pairs = zip((first, second), picks, strict=True)
+        for position, (q, pick) in enumerate(pairs, start=1):
             attempt_answer_save(
                 user=worker, attempt_id=attempt.pk, position=position,
                 option_ids=[option_ids(q)[pick]],
             )  # fmt: skip
         attempt_submit(user=worker, attempt_id=attempt.pk)
-        last = worker
     return quiz, first, second
 
 
