@@ -52,7 +52,7 @@ def test_a_supervisor_cannot_open_the_report(client, quiz):
 
 def test_admin_upload_lists_every_bad_row_and_imports_nothing(client):
     client.force_login(trainer())
-    data = "题型,题干,选项A,选项B,正确答案\n单选,好题,甲,乙,A\n填空,坏题,甲,乙,A\n单选,坏答案,甲,乙,Z\n"
+    data = "题型,题干,选项A,选项B,正确答案\n单选,好题,甲,乙,A\n填空,坏题,甲,乙,A\n单选,坏答案,甲,乙,Z\n"  # noqa: E501
     upload = SimpleUploadedFile("q.csv", data.encode("utf-8"), content_type="text/csv")
     response = client.post("/admin/quizzes/questions/import/", {"file": upload})
     body = response.content.decode()
