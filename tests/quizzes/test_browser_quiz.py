@@ -1,4 +1,4 @@
-"""On a phone: take a demo lesson's quiz, fail, review, retake, pass; resume elsewhere."""
+"""On a phone: take a demo quiz, fail, review, retake, pass; resume elsewhere."""
 
 import pytest
 
