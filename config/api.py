@@ -50,3 +50,6 @@ api.add_router("/lessons/", lessons_router)
 from progress.api import router as progress_router  # noqa: E402
 
 api.add_router("/progress/", progress_router)
+from quizzes.api import router as quizzes_router  # noqa: E402
+
+api.add_router("/quizzes/", quizzes_router)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("cms.urls")),
     path("", include("lessons.urls")),
     path("", include("progress.urls")),
+    path("", include("quizzes.urls")),
 ]
 
 # Signed playback, and MEDIA_URL (images only) when SERVE_MEDIA is on.

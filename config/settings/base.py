@@ -350,6 +350,9 @@ LESSON_DIRECT_MP4_MAX_SECONDS = int(
     os.environ.get("LESSON_DIRECT_MP4_MAX_SECONDS", "120")
 )
 
+# Quizzes: the progress app asks this function whether a lesson's quiz is passed.
+PROGRESS_QUIZ_RESULT = "quizzes.selectors.lesson_quiz_result"
+
 # Content-Security-Policy (django-csp; config/middleware.py picks the policy).
 # The learner site: nothing inline, scripts (hls.js included) from our own static
 # files; video, posters, captions and the HLS requests from here or the storage's
