@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "media",
     "lessons",
     "quizzes",
+    "dashboards",
     "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -298,3 +299,9 @@ LOGGING = {
 # there), and the length past which the editor warns that a lesson is too long.
 LESSON_DEFAULT_RENDITION = os.environ.get("LESSON_DEFAULT_RENDITION", "360p")
 LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))
+
+# Dashboards: pre-aggregated figures follow the events within a minute.
+CELERY_BEAT_SCHEDULE["dashboards-refresh-dirty-stats"] = {
+    "task": "dashboards.tasks.refresh_dirty_stats",
+    "schedule": 30.0,
+}

@@ -1,0 +1,286 @@
+"""Keeping the pre-aggregated figures (dashboards.models) in step with the raw rows.
+
+- stats_mark_dirty: writes that change a worker's figures call this (services,
+  signals); a beat task each minute runs stats_refresh_dirty, so the figures are
+  never more than about a minute behind the events.
+- stats_refresh_workers: recompute the workers' own rows from the raw rows and
+  move each unit row by the difference between the old and the new worker rows,
+  for every ancestor unit (old and new unit, should a worker have moved).
+- stats_rebuild_all: from nothing, for every worker (after a bulk load, or to
+  repair).
+A transaction-scoped advisory lock keeps two refreshes from interleaving.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from cms.models import OrgUnit
+from dashboards import sources
+from dashboards.models import (
+    DirtyWorker,
+    WorkerLessonState,
+    WorkerStat,
+    WorkerWeekStat,
+)
+
+LOCK_KEY = 812_012  # pg_advisory_xact_lock key of the stats refresh
+BATCH = 500
+STEP = OrgUnit.steplen
+SNAPSHOT_FIELDS = (
+    "assigned",
+    "completed",
+    "overdue",
+    "last_active_at",
+    "learning_seconds",
+    "quiz_attempts",
+    "quiz_score_sum",
+    "quiz_passed",
+    "gain_sum",
+    "gain_count",
+)
+WEEK_SUMS = sources.WEEK_FIELDS
+LESSON_SUMS = ("assigned", "started", "completed", "assigned_completed")
+
+
+def stats_mark_dirty(*, user_ids: Iterable[int]) -> None:
+    ids = sorted({int(pk) for pk in user_ids})
+    if not ids:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO dashboards_dirtyworker (user_id, marked_at) "
+            "SELECT u, now() FROM unnest(%s::int[]) AS u "
+            "WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = u) "
+            "ON CONFLICT (user_id) DO UPDATE SET marked_at = EXCLUDED.marked_at",
+            [ids],
+        )
+
+
+def stats_mark_all_dirty() -> None:
+    stats_mark_dirty(user_ids=sources.workers_qs().values_list("pk", flat=True))
+
+
+def stats_refresh_dirty(*, limit: int = 5000) -> int:
+    """Refresh the workers marked dirty (oldest first); returns how many."""
+    with transaction.atomic():
+        _lock()
+        marks = list(
+            DirtyWorker.objects.order_by("marked_at").values_list(
+                "user_id", "marked_at"
+            )[:limit]
+        )
+        if not marks:
+            return 0
+        _refresh([pk for pk, _ in marks])
+        # A mark made while we worked (a later marked_at) stays for the next run.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "DELETE FROM dashboards_dirtyworker d USING "
+                "unnest(%s::int[], %s::timestamptz[]) AS m(user_id, marked_at) "
+                "WHERE d.user_id = m.user_id AND d.marked_at <= m.marked_at",
+                [[pk for pk, _ in marks], [at for _, at in marks]],
+            )
+    return len(marks)
+
+
+def stats_refresh_workers(*, user_ids: Iterable[int]) -> None:
+    ids = sorted({int(pk) for pk in user_ids})
+    with transaction.atomic():
+        _lock()
+        for start in range(0, len(ids), BATCH):
+            _refresh(ids[start : start + BATCH])
+
+
+def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
+    """Empty every stats table and compute it again for every worker."""
+    ids = list(sources.workers_qs().order_by("pk").values_list("pk", flat=True))
+    with transaction.atomic():
+        _lock()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "TRUNCATE dashboards_workerstat, dashboards_workerweekstat, "
+                "dashboards_unitweekstat, dashboards_workerlessonstate, "
+                "dashboards_unitlessonstat, dashboards_dirtyworker"
+            )
+        for start in range(0, len(ids), BATCH):
+            batch = ids[start : start + BATCH]
+            _refresh(batch, fresh=True)
+            if tick:
+                tick(len(batch))
+    return len(ids)
+
+
+def _lock() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
+def _ancestor_paths(path: str) -> list[str]:
+    return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
+
+
+def _refresh(ids: list[int], *, fresh: bool = False) -> None:
+    now = timezone.now()
+    new = sources.raw_workers(ids, now=now)
+
+    old_paths = (
+        {}
+        if fresh
+        else dict(
+            WorkerStat.objects.filter(user_id__in=ids).values_list("user_id", "path")
+        )
+    )
+    old_weeks = defaultdict(dict)
+    old_lessons = defaultdict(dict)
+    if not fresh:
+        for row in WorkerWeekStat.objects.filter(user_id__in=ids).values(
+            "user_id", "week", *WEEK_SUMS
+        ):
+            old_weeks[row["user_id"]][row["week"]] = row
+        for row in WorkerLessonState.objects.filter(user_id__in=ids).values_list(
+            "user_id", "lesson_id", "assigned", "started", "completed"
+        ):
+            old_lessons[row[0]][row[1]] = row[2:]
+
+    week_delta: dict[tuple[str, object], list] = defaultdict(
+        lambda: [0] * (1 + len(WEEK_SUMS))
+    )
+    lesson_delta: dict[tuple[str, int], list] = defaultdict(
+        lambda: [0] * len(LESSON_SUMS)
+    )
+
+    def add_weeks(path, weeks, sign):
+        for ancestor in _ancestor_paths(path):
+            for week, values in weeks.items():
+                delta = week_delta[(ancestor, week)]
+                delta[0] += sign  # active workers: one per worker-week row
+                for i, name in enumerate(WEEK_SUMS):
+                    delta[i + 1] += sign * values[name]
+
+    def add_lessons(path, lessons, sign):
+        for ancestor in _ancestor_paths(path):
+            for lesson_id, (assigned, started, completed) in lessons.items():
+                delta = lesson_delta[(ancestor, lesson_id)]
+                delta[0] += sign * assigned
+                delta[1] += sign * started
+                delta[2] += sign * completed
+                delta[3] += sign * (assigned and completed)
+
+    for pk in ids:
+        if pk in old_paths:
+            add_weeks(old_paths[pk], old_weeks.get(pk, {}), -1)
+            add_lessons(old_paths[pk], old_lessons.get(pk, {}), -1)
+        if pk in new:
+            worker = new[pk]
+            add_weeks(worker.path, worker.weeks, +1)
+            add_lessons(worker.path, worker.lessons, +1)
+
+    if not fresh:
+        WorkerWeekStat.objects.filter(user_id__in=ids).delete()
+        WorkerLessonState.objects.filter(user_id__in=ids).delete()
+        WorkerStat.objects.filter(user_id__in=ids).exclude(
+            user_id__in=list(new)
+        ).delete()
+
+    WorkerStat.objects.bulk_create(
+        [
+            WorkerStat(
+                user_id=w.user_id,
+                org_unit_id=w.org_unit_id,
+                path=w.path,
+                refreshed_at=now,
+                **{name: getattr(w, name) for name in SNAPSHOT_FIELDS},
+            )
+            for w in new.values()
+        ],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["org_unit", "path", "refreshed_at", *SNAPSHOT_FIELDS],
+    )
+    WorkerWeekStat.objects.bulk_create(
+        [
+            WorkerWeekStat(user_id=w.user_id, week=week, path=w.path, **values)
+            for w in new.values()
+            for week, values in w.weeks.items()
+        ],
+        batch_size=2000,
+    )
+    WorkerLessonState.objects.bulk_create(
+        [
+            WorkerLessonState(
+                user_id=w.user_id,
+                lesson_id=lesson_id,
+                path=w.path,
+                assigned=state[0],
+                started=state[1],
+                completed=state[2],
+            )
+            for w in new.values()
+            for lesson_id, state in w.lessons.items()
+        ],
+        batch_size=2000,
+    )
+    _apply_unit_deltas(week_delta, lesson_delta)
+
+
+def _unit_ids(paths) -> dict[str, int]:
+    return dict(OrgUnit.objects.filter(path__in=list(paths)).values_list("path", "pk"))
+
+
+def _apply_unit_deltas(week_delta, lesson_delta) -> None:
+    units = _unit_ids({p for p, _ in week_delta} | {p for p, _ in lesson_delta})
+    week_rows = [
+        (units[path], week, *delta)
+        for (path, week), delta in week_delta.items()
+        if path in units and any(delta)
+    ]
+    lesson_rows = [
+        (units[path], lesson, *delta)
+        for (path, lesson), delta in lesson_delta.items()
+        if path in units and any(delta)
+    ]
+    _upsert_add(
+        "dashboards_unitweekstat",
+        ("org_unit_id", "week"),
+        ("active_workers", *WEEK_SUMS),
+        week_rows,
+    )
+    _upsert_add(
+        "dashboards_unitlessonstat",
+        ("org_unit_id", "lesson_id"),
+        LESSON_SUMS,
+        lesson_rows,
+    )
+    # Rows that fell to nothing go, so that a unit's table holds only real weeks.
+    with connection.cursor() as cursor:
+        if week_rows:
+            cursor.execute(
+                "DELETE FROM dashboards_unitweekstat WHERE active_workers = 0 "
+                "AND org_unit_id = ANY(%s)",
+                [sorted({row[0] for row in week_rows})],
+            )
+        if lesson_rows:
+            cursor.execute(
+                "DELETE FROM dashboards_unitlessonstat WHERE assigned = 0 "
+                "AND started = 0 AND completed = 0 AND org_unit_id = ANY(%s)",
+                [sorted({row[0] for row in lesson_rows})],
+            )
+
+
+def _upsert_add(table, keys, sums, rows) -> None:
+    if not rows:
+        return
+    columns = (*keys, *sums)
+    updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in sums)
+    sql = (
+        f"INSERT INTO {table} ({', '.join(columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
