@@ -1,4 +1,5 @@
-"""Reading an import file (CSV or XLSX) into rows with their line numbers.
+"""Reading an import file (CSV or XLSX) into rows with their line numbers, and the
+report (counts and bad rows) that every import returns.
 
 Only parsing lives here; what a row means, and whether it is valid, is decided by
 the services (`cms.services.people.people_import`,
@@ -8,6 +9,7 @@ the services (`cms.services.people.people_import`,
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +75,37 @@ ORG_UNIT_TABLE = TableSpec(
 class ImportRow:
     line: int  # 1-based line (CSV) or row (XLSX) number, the header being line 1
     values: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return _("第 %(line)d 行：%(message)s") % {
+            "line": self.line,
+            "message": self.message,
+        }
+
+
+@dataclass
+class ImportReport:
+    """What an import did (or, on a dry run, would do); each import says it in its
+    own words (``summary``)."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = dataclasses.field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        raise NotImplementedError
 
 
 def read_people_file(path: str | Path) -> list[ImportRow]:

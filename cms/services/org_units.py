@@ -16,9 +16,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cms.importing import ImportRow
+from cms.importing import ImportReport, ImportRow, RowError
 from cms.models import OrgUnit
-from cms.services.people import ImportReport, RowError
 
 CODE_RE = re.compile(r"^[-a-zA-Z0-9_]{1,64}$")
 # The level a unit's parent must have.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -23,35 +23,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cms.importing import ImportRow
+from cms.importing import ImportReport, ImportRow, RowError
 from cms.models import MAINLAND_MOBILE_RE, OrgUnit, Profile
 from cms.roles import LEARNERS
 
 
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return _("第 %(line)d 行：%(message)s") % {
-            "line": self.line,
-            "message": self.message,
-        }
-
-
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    dry_run: bool = False
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
+class PeopleImportReport(ImportReport):
     def summary(self) -> str:
         return _("新建 %(created)d 人，更新 %(updated)d 人，未变 %(unchanged)d 人") % {
             "created": self.created,
@@ -272,7 +249,7 @@ def people_import(
     rows: Iterable[ImportRow],
     dry_run: bool = False,
     on_row: Callable[[], None] | None = None,
-) -> ImportReport:
+) -> PeopleImportReport:
     """Import people from parsed rows; nothing is written if any row is bad.
 
     on_row is called once per row written (a progress bar hooks in here).
@@ -280,7 +257,7 @@ def people_import(
     so its counts are exactly what a real run would report.
     """
     rows = list(rows)
-    report = ImportReport(dry_run=dry_run)
+    report = PeopleImportReport(dry_run=dry_run)
     people, report.errors = _validate(rows)
     if report.errors:
         return report

@@ -44,7 +44,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "cms.user_admin_app.WeiketangUsersAppConfig",  # wagtail.users + profile fields
+    "cms.users_admin.apps.WeiketangUsersAppConfig",  # wagtail.users + profile fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -90,7 +90,7 @@ WSGI_APPLICATION = "config.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "cms" / "templates"],
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -245,14 +245,14 @@ AXES_HTTP_RESPONSE_CODE = 429
 # trusted proxies in front, the Nth X-Forwarded-For entry from the right. With
 # none, X-Forwarded-For is ignored, since a client could forge it to dodge lockout.
 WEIKETANG_TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
-AXES_CLIENT_IP_CALLABLE = "cms.client_ip.client_ip_address"
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.client_ip.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Login records hold IP addresses: keep them no longer than an audit needs.
 WEIKETANG_LOGIN_LOG_RETENTION_DAYS = int(
     os.environ.get("LOGIN_LOG_RETENTION_DAYS", "90")
 )
 CELERY_BEAT_SCHEDULE["cms-expire-login-records"] = {
-    "task": "cms.tasks.expire_login_records",
+    "task": "cms.accounts.tasks.expire_login_records",
     "schedule": 6 * 60 * 60,
 }
 

@@ -7,7 +7,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.test import override_settings
 from django.utils import timezone
 
-from cms.login_records import login_records_expire
+from cms.accounts.login_records import login_records_expire
 
 pytestmark = pytest.mark.django_db
 

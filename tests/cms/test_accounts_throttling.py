@@ -8,7 +8,7 @@ from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from cms.client_ip import client_ip_address
+from cms.accounts.client_ip import client_ip_address
 from tests.factories import DEFAULT_PASSWORD, learner, neighbourhood, supervisor
 
 pytestmark = pytest.mark.django_db

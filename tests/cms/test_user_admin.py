@@ -1,4 +1,4 @@
-"""Wagtail's own Users admin places a person in the org tree (cms.user_viewset).
+"""Wagtail's own Users admin places a person in the org tree (cms.users_admin).
 
 A supervisor created by hand gets a profile in the same step, so their scope
 works at once; learners and supervisors cannot be saved without one.
@@ -14,7 +14,7 @@ from cms.models import OrgUnit, Profile
 from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.scoping import people_for
 from cms.services.profiles import profile_save
-from cms.user_forms import PersonCreationForm
+from cms.users_admin.forms import PersonCreationForm
 from tests.factories import (
     UserFactory,
     district,

@@ -8,7 +8,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.utils import timezone
 
-from cms.tasks import expire_login_records
+from cms.accounts.tasks import expire_login_records
 from config.celery import app
 
 

@@ -8,4 +8,4 @@ from wagtail.users.apps import WagtailUsersAppConfig
 
 
 class WeiketangUsersAppConfig(WagtailUsersAppConfig):
-    user_viewset = "cms.user_viewset.UserViewSet"
+    user_viewset = "cms.users_admin.viewsets.UserViewSet"

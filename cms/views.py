@@ -1,3 +1,5 @@
+"""The site shell's own endpoints: /healthz (the accounts pages are in accounts)."""
+
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET

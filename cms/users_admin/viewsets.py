@@ -3,7 +3,7 @@
 from wagtail.users.views import users as wagtail_users
 
 from cms.services.profiles import profile_save
-from cms.user_forms import PersonCreationForm, PersonEditForm
+from cms.users_admin.forms import PersonCreationForm, PersonEditForm
 
 
 class _SavesProfile:
@@ -27,8 +27,8 @@ class EditView(_SavesProfile, wagtail_users.EditView):
 class UserViewSet(wagtail_users.UserViewSet):
     add_view_class = CreateView
     edit_view_class = EditView
-    create_template_name = "cms/user_admin/create.html"
-    edit_template_name = "cms/user_admin/edit.html"
+    create_template_name = "cms/users_admin/create.html"
+    edit_template_name = "cms/users_admin/edit.html"
 
     def get_form_class(self, for_update=False):
         return PersonEditForm if for_update else PersonCreationForm

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
-from cms.forms import LearnerLoginForm, LearnerPasswordChangeForm
+from cms.accounts.forms import LearnerLoginForm, LearnerPasswordChangeForm
 
 
 def can_use_admin(user) -> bool:
