@@ -17,3 +17,6 @@ api = NinjaAPI(
 from lessons.api import router as lessons_router  # noqa: E402
 
 api.add_router("/lessons/", lessons_router)
+from progress.api import router as progress_router  # noqa: E402
+
+api.add_router("/progress/", progress_router)

@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -277,6 +278,13 @@ class LessonPage(PhonePreviewMixin, Page):
         blank=True,
         verbose_name=_("故事脚本"),
     )
+    # The progress rule: every video in the lesson covered to this share.
+    completion_threshold = models.PositiveSmallIntegerField(
+        _("视频完成标准（%）"),
+        default=90,
+        validators=[MinValueValidator(10), MaxValueValidator(100)],
+        help_text=_("每段视频至少看完这个比例才算学完，默认 90%。"),
+    )
     # Plain text of the script, kept on save: Chinese has no spaces, so search
     # matches substrings of this rather than the full-text index's tokens.
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -289,6 +297,7 @@ class LessonPage(PhonePreviewMixin, Page):
         ),
         FieldPanel("instructors", widget=forms.CheckboxSelectMultiple),
         FieldPanel("script"),
+        FieldPanel("completion_threshold"),
     ]
     search_fields = Page.search_fields + [
         index.SearchField("summary"),

@@ -34,6 +34,15 @@ def lesson_for_learner(*, viewer, lesson_id: int) -> LessonPage | None:
     return _live_lessons().filter(pk=lesson_id).first()
 
 
+def lessons_for_learner(*, viewer, lesson_ids) -> dict[int, LessonPage]:
+    """The live lessons among these ids that this viewer may open, by id."""
+    if not viewer.is_authenticated or not lesson_ids:
+        return {}
+    return {
+        lesson.pk: lesson for lesson in _live_lessons().filter(pk__in=list(lesson_ids))
+    }
+
+
 @dataclass(frozen=True)
 class TopicLessons:
     topic: Topic

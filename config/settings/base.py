@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +38,7 @@ INSTALLED_APPS = [
     "media",
     "lessons",
     "quizzes",
+    "progress",
     "dashboards",
     "wagtailmedia",
     "wagtail.contrib.forms",
@@ -299,6 +301,30 @@ LOGGING = {
 # there), and the length past which the editor warns that a lesson is too long.
 LESSON_DEFAULT_RENDITION = os.environ.get("LESSON_DEFAULT_RENDITION", "360p")
 LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))
+
+# Progress: a function (user, lesson) -> True/False, or None when the lesson has no
+# quiz; the quizzes app sets it. Empty: no lesson has a quiz.
+PROGRESS_QUIZ_RESULT = os.environ.get("PROGRESS_QUIZ_RESULT", "")
+# Reminders: the morning job (Asia/Shanghai, CELERY_TIMEZONE), quiet hours when
+# nothing is shown or emailed, "due soon" days, and email when mail is configured.
+PROGRESS_DUE_SOON_DAYS = int(os.environ.get("PROGRESS_DUE_SOON_DAYS", "7"))
+PROGRESS_QUIET_HOURS = os.environ.get("PROGRESS_QUIET_HOURS", "21:00-08:00")
+PROGRESS_REMINDER_HOUR = int(os.environ.get("PROGRESS_REMINDER_HOUR", "8"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "weiketang@localhost")
+PROGRESS_EMAIL_REMINDERS = bool(EMAIL_HOST)
+CELERY_BEAT_SCHEDULE["progress-morning-reminders"] = {
+    "task": "progress.tasks.morning_reminders",
+    "schedule": crontab(hour=PROGRESS_REMINDER_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["progress-email-reminders"] = {
+    "task": "progress.tasks.email_reminders",
+    "schedule": 10 * 60.0,
+}
 
 # Dashboards: pre-aggregated figures follow the events within a minute.
 CELERY_BEAT_SCHEDULE["dashboards-refresh-dirty-stats"] = {

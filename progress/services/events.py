@@ -1,0 +1,284 @@
+"""Storing a batch of progress events and folding the new ones into progress.
+
+events_record() is the whole write path of POST /api/progress/events:
+1. clamp each played interval (progress.intervals) against the lesson's facts;
+2. one INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING for the batch;
+3. ids not returned already existed: same payload hash = duplicate (nothing
+   changes), another hash = conflict (409 for that event);
+4. only the events inserted now are folded into LessonProgress (under a row
+   lock) and the DailyLearning ledger (one upsert adding seconds).
+Since each event is inserted once and the fold is a union/max, replays, reorders
+and late arrivals change nothing already counted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from progress.intervals import clamp
+from progress.lesson_rules import LessonFacts, lesson_facts
+from progress.models import ProgressEvent
+from progress.services.ledger import ledger_add
+from progress.services.progress import FoldEvent, progress_fold
+
+# A client clock this far ahead of the server is wrong; its time is clamped.
+CLOCK_AHEAD_TOLERANCE = timedelta(minutes=5)
+PLAYED_TYPES = {"tick", "pause", "ended", "seek"}
+
+
+@dataclass(frozen=True)
+class EventData:
+    """One validated event as the client sent it."""
+
+    event_id: uuid.UUID
+    lesson_id: int
+    type: str
+    client_time: datetime
+    block_id: str = ""
+    position: float | None = None
+    played_start: float | None = None
+    played_end: float | None = None
+    wall_seconds: float | None = None
+    rate: float | None = None
+    data: dict = field(default_factory=dict)
+
+    def canonical(self, user_id: int) -> str:
+        return json.dumps(
+            [
+                user_id,
+                str(self.event_id),
+                self.lesson_id,
+                self.type,
+                self.client_time.isoformat(),
+                self.block_id,
+                self.position,
+                self.played_start,
+                self.played_end,
+                self.wall_seconds,
+                self.rate,
+                self.data,
+            ],
+            sort_keys=True,
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+    def payload_hash(self, user_id: int) -> str:
+        return hashlib.sha256(self.canonical(user_id).encode()).hexdigest()
+
+
+class Outcome:
+    STORED = "stored"
+    DUPLICATE = "duplicate"
+    CONFLICT = "conflict"
+
+
+@dataclass
+class BatchResult:
+    outcomes: dict[uuid.UUID, str]
+    # Lesson id -> the progress row after folding (for the response).
+    progress: dict[int, object]
+
+
+_COLUMNS = (
+    "event_id", "user_id", "lesson_id", "type", "block_id", "position",
+    "played_start", "played_end", "wall_seconds", "rate", "client_time",
+    "credited_start", "credited_end", "credited_seconds", "flag", "data",
+    "payload_hash", "received_at",
+)  # fmt: skip
+
+
+def _credit_rows(
+    *, user_id: int, events: list[EventData], facts: dict[int, LessonFacts], now
+) -> list[dict]:
+    rows = []
+    # Windows of wall-clock time already credited in this batch: one phone plays
+    # one thing at a time, so overlapping windows are cut (flag overlap).
+    windows: list[tuple[datetime, datetime]] = []
+    ordered = sorted(events, key=lambda e: (e.client_time, str(e.event_id)))
+    for event in ordered:
+        client_time, flag = event.client_time, ""
+        if client_time > now + CLOCK_AHEAD_TOLERANCE:
+            client_time, flag = now, "clock"
+        credited = (None, None, 0.0)
+        has_interval = (
+            event.type in PLAYED_TYPES
+            and event.played_start is not None
+            and event.played_end is not None
+        )
+        if has_interval:
+            span = facts[event.lesson_id].videos.get(event.block_id)
+            if span is None:
+                flag = flag or "unknown_video"
+            else:
+                wall = event.wall_seconds or 0.0
+                window_end = client_time
+                window_start = window_end - timedelta(seconds=wall)
+                for w_start, w_end in windows:
+                    if window_start < w_end and w_start < window_end:
+                        overlap = (
+                            min(w_end, window_end) - max(w_start, window_start)
+                        ).total_seconds()
+                        wall = max(0.0, wall - overlap)
+                        flag = flag or "overlap"
+                windows.append((window_start, window_end))
+                credit = clamp(
+                    start=event.played_start,
+                    end=event.played_end,
+                    wall_seconds=wall,
+                    rate=event.rate or 1.0,
+                    span=span,
+                )
+                flag = flag or credit.flag
+                credited = (credit.start, credit.end, credit.seconds)
+        rows.append(
+            {
+                "event_id": event.event_id,
+                "user_id": user_id,
+                "lesson_id": event.lesson_id,
+                "type": event.type,
+                "block_id": event.block_id,
+                "position": event.position,
+                "played_start": event.played_start,
+                "played_end": event.played_end,
+                "wall_seconds": event.wall_seconds,
+                "rate": event.rate,
+                "client_time": client_time,
+                "credited_start": credited[0],
+                "credited_end": credited[1],
+                "credited_seconds": credited[2],
+                "flag": flag,
+                "data": json.dumps(event.data, ensure_ascii=False),
+                "payload_hash": event.payload_hash(user_id),
+                "received_at": now,
+            }
+        )
+    return rows
+
+
+def _insert(rows: list[dict]) -> set[uuid.UUID]:
+    """One INSERT ... ON CONFLICT DO NOTHING; the ids actually inserted.
+
+    Rows go in event id order, so two requests carrying the same ids wait for
+    each other in one order and never deadlock.
+    """
+    rows = sorted(rows, key=lambda row: row["event_id"])
+    table = ProgressEvent._meta.db_table
+    placeholders = "(" + ",".join(["%s"] * len(_COLUMNS)) + ")"
+    sql = (
+        f"INSERT INTO {table} ({','.join(_COLUMNS)}) VALUES "
+        + ",".join([placeholders] * len(rows))
+        + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
+    )
+    params = [row[column] for row in rows for column in _COLUMNS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return {
+            value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+            for (value,) in cursor.fetchall()
+        }
+
+
+def events_record(
+    *, user, events: list[EventData], lessons: dict[int, object], now=None
+) -> BatchResult:
+    """Store a batch (idempotently) and fold what is new; see the module docstring.
+
+    `lessons` are the LessonPage objects the caller checked the user may see,
+    by id; every event's lesson must be among them. Repeated ids within one
+    batch: the first is stored, a later one is a duplicate or a conflict.
+    """
+    now = now or timezone.now()
+    facts = {pk: lesson_facts(lesson) for pk, lesson in lessons.items()}
+    unique: dict[uuid.UUID, EventData] = {}
+    repeats: list[EventData] = []
+    for event in events:
+        if event.event_id in unique:
+            repeats.append(event)
+        else:
+            unique[event.event_id] = event
+    rows = _credit_rows(
+        user_id=user.pk, events=list(unique.values()), facts=facts, now=now
+    )
+    outcomes: dict[uuid.UUID, str] = {}
+    progress = {}
+    with transaction.atomic():
+        inserted = _insert(rows) if rows else set()
+        existing = set(unique) - inserted
+        hashes = {}
+        if existing or repeats:
+            hashes = dict(
+                ProgressEvent.objects.filter(
+                    event_id__in=existing | {e.event_id for e in repeats}
+                ).values_list("event_id", "payload_hash")
+            )
+        for row in rows:
+            event_id = row["event_id"]
+            if event_id in inserted:
+                outcomes[event_id] = Outcome.STORED
+            elif hashes.get(event_id) == row["payload_hash"]:
+                outcomes[event_id] = Outcome.DUPLICATE
+            else:
+                outcomes[event_id] = Outcome.CONFLICT
+        for event in repeats:
+            same = hashes.get(event.event_id) == event.payload_hash(user.pk)
+            if outcomes.get(event.event_id) == Outcome.CONFLICT or not same:
+                outcomes[event.event_id] = Outcome.CONFLICT
+        by_lesson: dict[int, list[FoldEvent]] = defaultdict(list)
+        for row in rows:
+            if row["event_id"] in inserted:
+                by_lesson[row["lesson_id"]].append(
+                    FoldEvent(
+                        type=row["type"],
+                        block_id=row["block_id"],
+                        position=row["position"],
+                        credited_start=row["credited_start"],
+                        credited_end=row["credited_end"],
+                        credited_seconds=row["credited_seconds"],
+                        rate=row["rate"],
+                        flag=row["flag"],
+                        client_time=row["client_time"],
+                        read_seconds=_read_seconds(unique[row["event_id"]]),
+                        received_at=now,
+                    )
+                )
+        ledger: dict = defaultdict(lambda: [0.0, 0.0, 0])
+        # Progress rows are locked in lesson order, the ledger last: no cycles.
+        for lesson_id, fold_events in sorted(by_lesson.items()):
+            folded = progress_fold(
+                user=user,
+                lesson=lessons[lesson_id],
+                facts=facts[lesson_id],
+                events=fold_events,
+                now=now,
+            )
+            progress[lesson_id] = folded.row
+            for day, (watched, read, completed) in folded.ledger.items():
+                ledger[day][0] += watched
+                ledger[day][1] += read
+                ledger[day][2] += completed
+        if ledger:
+            ledger_add(user_id=user.pk, deltas=dict(ledger))
+    return BatchResult(outcomes=outcomes, progress=progress)
+
+
+# A step's reading time is capped: a phone left open on one step is not study.
+MAX_READ_SECONDS_PER_STEP = 300.0
+
+
+def _read_seconds(event: EventData) -> float:
+    if event.type not in ("story_step", "story_end", "decision"):
+        return 0.0
+    try:
+        seconds = float(event.data.get("seconds", 0) or 0)
+    except (TypeError, ValueError):
+        return 0.0
+    return min(max(seconds, 0.0), MAX_READ_SECONDS_PER_STEP)
