@@ -24,7 +24,7 @@ CONTENT_APPS = ("lessons", "quizzes", "media", "wagtailmedia")
 # foreign key to the user model, e.g. decisions, progress, attempts) are not
 # content: a model-wide permission on them would bypass cms.scoping. Listed here
 # are further models to leave out, by model name.
-CONTENT_MODELS_EXCLUDED: set[str] = set()
+CONTENT_MODELS_EXCLUDED: set[str] = {"attemptanswer", "quizplacement"}
 
 # Collection-scoped permissions (images, documents, wagtailmedia) are granted on
 # the root collection, so that they cover every collection.

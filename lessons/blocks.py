@@ -84,6 +84,15 @@ class DecisionBlock(blocks.StructBlock):
     options = blocks.ListBlock(
         DecisionOptionBlock(), min_num=2, max_num=4, label=_("选项")
     )
+    competency = SnippetChooserBlock(
+        "quizzes.Competency",
+        label=_("能力标签"),
+        required=False,
+        help_text=_(
+            "可选：作为情境判断题计入该能力的掌握度（第一次选择：最佳 1 分，"
+            "可接受 0.5 分，欠妥 0 分）。"
+        ),
+    )
 
     class Meta:
         icon = "help"
@@ -143,7 +152,9 @@ class PracticeTaskBlock(blocks.StructBlock):
 
 
 def script_blocks() -> list[tuple[str, blocks.Block]]:
-    """The script's block types; the quizzes app appends ("quiz", QuizBlock()) here."""
+    """The script's block types; the quiz block comes from the quizzes app."""
+    from quizzes.blocks import QuizBlock
+
     return [
         ("scene", SceneBlock()),
         ("narration", NarrationBlock()),
@@ -152,6 +163,7 @@ def script_blocks() -> list[tuple[str, blocks.Block]]:
         ("video", VideoBlock()),
         ("key_points", KeyPointsBlock()),
         ("practice", PracticeTaskBlock()),
+        ("quiz", QuizBlock()),
     ]
 
 

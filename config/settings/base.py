@@ -304,7 +304,9 @@ LESSON_WARN_MINUTES = int(os.environ.get("LESSON_WARN_MINUTES", "10"))
 
 # Progress: a function (user, lesson) -> True/False, or None when the lesson has no
 # quiz; the quizzes app sets it. Empty: no lesson has a quiz.
-PROGRESS_QUIZ_RESULT = os.environ.get("PROGRESS_QUIZ_RESULT", "")
+PROGRESS_QUIZ_RESULT = os.environ.get(
+    "PROGRESS_QUIZ_RESULT", "quizzes.selectors.lesson_quiz_result"
+)
 # Reminders: the morning job (Asia/Shanghai, CELERY_TIMEZONE), quiet hours when
 # nothing is shown or emailed, "due soon" days, and email when mail is configured.
 PROGRESS_DUE_SOON_DAYS = int(os.environ.get("PROGRESS_DUE_SOON_DAYS", "7"))
