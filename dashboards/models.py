@@ -175,3 +175,13 @@ class DirtyWorker(models.Model):
 
     def __str__(self) -> str:
         return str(self.user_id)
+
+
+class RefreshMark(models.Model):
+    """How far the change scan of the stats refresh has read (one row per scan)."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at}"

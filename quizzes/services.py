@@ -318,9 +318,8 @@ def _progress_refresh(attempt: QuizAttempt) -> None:
 
     if not apps.is_installed("progress"):
         return
-    from progress.services.progress import lesson_progress_refresh
-
     from lessons.models import LessonPage
+    from progress.services.progress import lesson_progress_refresh
 
     for lesson in LessonPage.objects.filter(quiz_placements__quiz_id=attempt.quiz_id):
         lesson_progress_refresh(user=attempt.user, lesson=lesson)

@@ -13,6 +13,7 @@ A transaction-scoped advisory lock keeps two refreshes from interleaving.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 
@@ -23,6 +24,7 @@ from cms.models import OrgUnit
 from dashboards import sources
 from dashboards.models import (
     DirtyWorker,
+    RefreshMark,
     WorkerLessonState,
     WorkerStat,
     WorkerWeekStat,
@@ -65,10 +67,51 @@ def stats_mark_all_dirty() -> None:
     stats_mark_dirty(user_ids=sources.workers_qs().values_list("pk", flat=True))
 
 
-def stats_refresh_dirty(*, limit: int = 5000) -> int:
-    """Refresh the workers marked dirty (oldest first); returns how many."""
+# Rows committed late carry an earlier timestamp than the last scan: read back
+# this far each time (marking a worker twice only costs a second refresh).
+SCAN_OVERLAP = dt.timedelta(minutes=2)
+
+
+def stats_notice_changes(*, now: dt.datetime | None = None) -> int:
+    """Mark dirty the workers with progress events or quiz submissions since the
+    last scan, the targets of new assignments, and everyone once per local day
+    (an assignment turns overdue at midnight with no event at all)."""
+    from progress.models import Assignment, ProgressEvent
+    from progress.services.assignments import assignment_targets
+    from progress.services.ledger import local_day
+    from quizzes.models import QuizAttempt
+
+    now = now or timezone.now()
+    mark, created = RefreshMark.objects.select_for_update().get_or_create(
+        name="changes", defaults={"at": now}
+    )
+    if created or local_day(mark.at) != local_day(now):
+        ids = set(sources.workers_qs().values_list("pk", flat=True))
+    else:
+        since = mark.at - SCAN_OVERLAP
+        ids = set(
+            ProgressEvent.objects.filter(received_at__gte=since)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        ids |= set(
+            QuizAttempt.objects.filter(submitted_at__gte=since)
+            .values_list("user_id", flat=True)
+            .distinct()
+        )
+        for assignment in Assignment.objects.filter(created_at__gte=since):
+            ids |= set(assignment_targets(assignment).values_list("pk", flat=True))
+    stats_mark_dirty(user_ids=ids)
+    mark.at = now
+    mark.save(update_fields=["at"])
+    return len(ids)
+
+
+def stats_refresh_dirty(*, limit: int = 5000, now=None) -> int:
+    """Notice changes, then refresh the workers marked dirty (oldest first)."""
     with transaction.atomic():
         _lock()
+        stats_notice_changes(now=now)
         marks = list(
             DirtyWorker.objects.order_by("marked_at").values_list(
                 "user_id", "marked_at"
