@@ -96,14 +96,17 @@ class WorkerWeekStat(models.Model):
 
 
 class UnitWeekStat(models.Model):
+    # Signed sums: a refresh adds negative differences with INSERT ... ON
+    # CONFLICT, and PostgreSQL checks the proposed row before the conflict.
+
     org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
     week = models.DateField(_("周一"))
-    active_workers = models.PositiveIntegerField(default=0)
+    active_workers = models.IntegerField(default=0)
     learning_seconds = models.BigIntegerField(default=0)
-    completions = models.PositiveIntegerField(default=0)
-    quiz_attempts = models.PositiveIntegerField(default=0)
+    completions = models.IntegerField(default=0)
+    quiz_attempts = models.IntegerField(default=0)
     quiz_score_sum = models.FloatField(default=0)
-    quiz_passed = models.PositiveIntegerField(default=0)
+    quiz_passed = models.IntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -146,10 +149,10 @@ class UnitLessonStat(models.Model):
     lesson = models.ForeignKey(
         "lessons.LessonPage", on_delete=models.CASCADE, related_name="+"
     )
-    assigned = models.PositiveIntegerField(default=0)
-    started = models.PositiveIntegerField(default=0)
-    completed = models.PositiveIntegerField(default=0)
-    assigned_completed = models.PositiveIntegerField(default=0)
+    assigned = models.IntegerField(default=0)
+    started = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    assigned_completed = models.IntegerField(default=0)
 
     class Meta:
         constraints = [

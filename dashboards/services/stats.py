@@ -144,17 +144,27 @@ def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
     ids = list(sources.workers_qs().order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():
         _lock()
+        # DELETE, not TRUNCATE: a test's (or caller's) transaction may hold
+        # deferred foreign-key checks on these tables.
         with connection.cursor() as cursor:
-            cursor.execute(
-                "TRUNCATE dashboards_workerstat, dashboards_workerweekstat, "
-                "dashboards_unitweekstat, dashboards_workerlessonstate, "
-                "dashboards_unitlessonstat, dashboards_dirtyworker"
-            )
+            for table in (
+                "dashboards_workerstat",
+                "dashboards_workerweekstat",
+                "dashboards_unitweekstat",
+                "dashboards_workerlessonstate",
+                "dashboards_unitlessonstat",
+                "dashboards_dirtyworker",
+            ):
+                cursor.execute(f"DELETE FROM {table}")
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             _refresh(batch, fresh=True)
             if tick:
                 tick(len(batch))
+        _rebuild_unit_tables()
+        RefreshMark.objects.update_or_create(
+            name="changes", defaults={"at": timezone.now()}
+        )
     return len(ids)
 
 
@@ -245,30 +255,69 @@ def _refresh(ids: list[int], *, fresh: bool = False) -> None:
         unique_fields=["user"],
         update_fields=["org_unit", "path", "refreshed_at", *SNAPSHOT_FIELDS],
     )
-    WorkerWeekStat.objects.bulk_create(
-        [
-            WorkerWeekStat(user_id=w.user_id, week=week, path=w.path, **values)
+    from dashboards.scale import copy_rows
+
+    copy_rows(
+        "dashboards_workerweekstat",
+        ["user_id", "week", "path", *WEEK_SUMS],
+        (
+            (w.user_id, week, w.path, *(values[name] for name in WEEK_SUMS))
             for w in new.values()
             for week, values in w.weeks.items()
-        ],
-        batch_size=2000,
+        ),
     )
-    WorkerLessonState.objects.bulk_create(
-        [
-            WorkerLessonState(
-                user_id=w.user_id,
-                lesson_id=lesson_id,
-                path=w.path,
-                assigned=state[0],
-                started=state[1],
-                completed=state[2],
-            )
+    copy_rows(
+        "dashboards_workerlessonstate",
+        ["user_id", "lesson_id", "path", "assigned", "started", "completed"],
+        (
+            (w.user_id, lesson_id, w.path, *state)
             for w in new.values()
             for lesson_id, state in w.lessons.items()
-        ],
-        batch_size=2000,
+        ),
     )
-    _apply_unit_deltas(week_delta, lesson_delta)
+    if not fresh:
+        _apply_unit_deltas(week_delta, lesson_delta)
+
+
+def _rebuild_unit_tables() -> None:
+    """Unit rows from the worker rows, one scan per tree level (after a rebuild)."""
+    depth = OrgUnit.objects.order_by("-depth").values_list("depth", flat=True).first()
+    lengths = [STEP * d for d in range(1, (depth or 0) + 1)]
+    if not lengths:
+        return
+
+    def levels(select, table, group):
+        return " UNION ALL ".join(
+            f"SELECT substr(path, 1, {n}) AS prefix, {select} FROM {table} "
+            f"WHERE length(path) >= {n} GROUP BY 1, {group}"
+            for n in lengths
+        )
+
+    week_sums = ", ".join(f"SUM({c}) AS {c}" for c in WEEK_SUMS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO dashboards_unitweekstat (org_unit_id, week, active_workers, "
+            f"{', '.join(WEEK_SUMS)}) SELECT u.id, t.week, t.active, "
+            f"{', '.join('t.' + c for c in WEEK_SUMS)} FROM ("
+            + levels(
+                f"week, COUNT(*) AS active, {week_sums}",
+                "dashboards_workerweekstat",
+                "week",
+            )
+            + ") t JOIN cms_orgunit u ON u.path = t.prefix"
+        )
+        cursor.execute(
+            "INSERT INTO dashboards_unitlessonstat (org_unit_id, lesson_id, assigned, "
+            "started, completed, assigned_completed) SELECT u.id, t.lesson_id, t.a, "
+            "t.s, t.c, t.ac FROM ("
+            + levels(
+                "lesson_id, SUM(assigned::int) AS a, SUM(started::int) AS s, "
+                "SUM(completed::int) AS c, SUM((assigned AND completed)::int) AS ac",
+                "dashboards_workerlessonstate",
+                "lesson_id",
+            )
+            + ") t JOIN cms_orgunit u ON u.path = t.prefix"
+        )
 
 
 def _unit_ids(paths) -> dict[str, int]:
