@@ -38,6 +38,12 @@ class DashboardView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateV
             raise Http404
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return [
+            *self.breadcrumbs_items,
+            {"url": "", "label": self.get_header_title()},
+        ]
+
     @cached_property
     def period(self):
         return period_from_query(self.request.GET)
@@ -319,6 +325,7 @@ class UnitOverviewView(DashboardView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["urge_url"] = reverse("dashboards:urge", args=[self.unit.pk])
         f = self.figures
         context["unit"] = self.unit
         context["cards"] = [
@@ -393,3 +400,31 @@ class WorkerView(DashboardView):
         unit = self.worker.profile.org_unit
         context["breadcrumb_units"] = unit_crumbs(self.request.user, unit, self.period)
         return context
+
+
+class UrgeView(DashboardView):
+    """POST: a 督学提醒 to the overdue workers of the unit's at-risk list."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, unit_id):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from progress.services.reminders import urge_send
+
+        unit = get_overseen_unit_or_404(request.user, unit_id)
+        ids = [
+            row["worker_id"]
+            for row in selectors.at_risk(viewer=request.user, unit=unit)
+            if row["overdue"]
+        ]
+        result = urge_send(sender=request.user, worker_ids=ids)
+        messages.success(
+            request,
+            _(
+                "已向 %(sent)d 名社工发送督学提醒（今天已提醒过的 %(again)d 名未重复发送）。"
+            )
+            % {"sent": len(result.sent), "again": len(result.already_urged_today)},
+        )
+        return redirect(reverse("dashboards:unit", args=[unit.pk]) + "#at_risk")
