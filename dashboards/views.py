@@ -423,7 +423,8 @@ class UrgeView(DashboardView):
         messages.success(
             request,
             _(
-                "已向 %(sent)d 名社工发送督学提醒（今天已提醒过的 %(again)d 名未重复发送）。"
+                "已向 %(sent)d 名社工发送督学提醒"  # noqa: E501
+                "（今天已提醒过的 %(again)d 名未重复发送）。"
             )
             % {"sent": len(result.sent), "again": len(result.already_urged_today)},
         )
