@@ -6,7 +6,7 @@ APT_PACKAGES := ffmpeg chromium fonts-noto-cjk strace gettext
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install system-packages venv assets messages run test lint format services
+.PHONY: install system-packages venv assets messages run dev test lint format services
 
 install: system-packages venv assets messages
 
@@ -39,8 +39,13 @@ static_build/vendor/hls.light.min.js static_build/vendor/hls.light.min.js.map &:
 messages: venv
 	@if ls locale/*/LC_MESSAGES/django.po >/dev/null 2>&1; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
 
+# The embedded deployment: gunicorn, DEBUG off, compressed static, worker + beat.
 run: install
-	DJANGO_SETTINGS_MODULE=config.settings.dev ./scripts/run-embedded.sh $(HOST) $(PORT)
+	@./scripts/run-embedded.sh $(HOST) $(PORT)
+
+# The same with Django's debug server (DEBUG on, auto-reload) for development.
+dev: install
+	@./scripts/run-embedded.sh --dev $(HOST) $(PORT)
 
 services:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

@@ -47,7 +47,8 @@ from django.test import Client, override_settings  # noqa: E402
 from django.test.testcases import LiveServerThread  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
-from tests.deps import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (same browser as the tests)
+# The same browser and phone as the tests.
+from tests.deps import CHROMIUM, CHROMIUM_ARGS, new_phone_context  # noqa: E402
 
 BUDGET_BYTES = 50 * 1024
 
@@ -99,13 +100,20 @@ def build_demo():
     )
     lesson = story_lesson(video=video, title="明园大楼加装电梯")
     user = learner()
+    return lesson, user, video
+
+
+def write_floor(video, lesson, cookie: dict) -> None:
+    """The bare-MP4 page, with the fallback's URL signed for the bench's session."""
+    from media.delivery import video_sources
+
+    sources = video_sources(video=video, session_key=cookie["value"], page_id=lesson.pk)
     floor = Path(settings.MEDIA_ROOT) / "bench-floor.html"
     floor.write_text(
         '<!doctype html><meta name="viewport" content="width=device-width">'
-        f'<video src="{video.mp4_url}" preload="none" playsinline '
+        f'<video src="{sources.mp4}" preload="none" playsinline '
         'style="width:100%"></video>'
     )
-    return lesson, user, video
 
 
 def session_cookie(user, base_url: str) -> dict:
@@ -119,14 +127,7 @@ def session_cookie(user, base_url: str) -> dict:
 
 
 def new_page(browser, base_url, cookie, profile: Profile, *, cache: bool = False):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        base_url=base_url,
-    )
+    context = new_phone_context(browser, base_url=base_url)
     context.add_cookies([cookie])
     page = context.new_page()
     page.set_default_timeout(90_000)
@@ -229,6 +230,7 @@ def run(base_url: str, lesson, user, video) -> None:
     from playwright.sync_api import sync_playwright
 
     cookie = session_cookie(user, base_url)
+    write_floor(video, lesson, cookie)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,

@@ -55,6 +55,9 @@ LIMITS = MediaLimits(
     max_duration=1800, max_width=3840, max_height=2160, max_bytes=4 * 1024**3
 )
 TIMEOUT = 3600
+# The binaries the pipeline is configured with (the same variables as settings).
+FFMPEG = os.environ.get("FFMPEG_BINARY", "ffmpeg")
+FFPROBE = os.environ.get("FFPROBE_BINARY", "ffprobe")
 GOAL_WALL_RATIO = 0.65
 GOAL_DECODE_RATIO = 5.0
 GOAL_SSIM_LOSS = 0.005
@@ -70,7 +73,7 @@ def make_source(path: Path, duration: int) -> Path:
     partial = path.with_suffix(".partial.mp4")
     subprocess.run(
         [
-            "ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y",
+            FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-y",
             "-f", "lavfi", "-i", "testsrc2=size=1920x1080:rate=30",
             "-f", "lavfi", "-i", "sine=frequency=220:sample_rate=48000",
             "-f", "lavfi", "-i", "anoisesrc=amplitude=0.03:sample_rate=48000",
@@ -106,8 +109,10 @@ def run(argv: list[str]) -> None:
 
 
 def this_pipeline(source: Path, out: Path) -> None:
-    probe = probe_media(source, limits=LIMITS, expect="video")
-    transcode_media(source=source, probe=probe, out_dir=out, timeout=TIMEOUT)
+    probe = probe_media(source, limits=LIMITS, expect="video", ffprobe=FFPROBE)
+    transcode_media(
+        source=source, probe=probe, out_dir=out, timeout=TIMEOUT, ffmpeg_binary=FFMPEG
+    )
 
 
 def naive_pipeline(source: Path, out: Path, probe) -> None:
@@ -125,7 +130,12 @@ def naive_pipeline(source: Path, out: Path, probe) -> None:
         video = scaled_video(
             src[str(probe.video_index)].filter("fps", fps=str(rate)), rung
         )
-        run(command_line(hls_output(out, rung, video, audio_chain(src, probe), probe)))
+        run(
+            command_line(
+                hls_output(out, rung, video, audio_chain(src, probe), probe),
+                ffmpeg_binary=FFMPEG,
+            )
+        )
 
     fallback = max(
         (r for r in rungs if min(r.width, r.height) <= FALLBACK_MAX_SHORT_SIDE),
@@ -141,7 +151,8 @@ def naive_pipeline(source: Path, out: Path, probe) -> None:
                 video, audio_chain(src, probe), str(out / "fallback.mp4"),
                 **video_encoder_options(fallback, probe),
                 **audio_encoder_options(fallback), movflags="+faststart",
-            )
+            ),
+            ffmpeg_binary=FFMPEG,
         )
     )  # fmt: skip
 
@@ -153,7 +164,8 @@ def naive_pipeline(source: Path, out: Path, probe) -> None:
             ffmpeg.output(
                 frame, str(out / "poster.jpg"),
                 **{"frames:v": "1", "q:v": "3", "format": "image2", "update": "1"},
-            )
+            ),
+            ffmpeg_binary=FFMPEG,
         )
     )  # fmt: skip
 
@@ -161,7 +173,7 @@ def naive_pipeline(source: Path, out: Path, probe) -> None:
 def decode_only(source: Path, probe) -> None:
     run(
         [
-            "ffmpeg", "-hide_banner", "-nostdin", "-v", "error",
+            FFMPEG, "-hide_banner", "-nostdin", "-v", "error",
             *sum(([f"-{k}", v] for k, v in untrusted_input_options(
                 max_streams=8, demuxer=probe.format_name).items()), []),
             "-i", file_url(source), "-map", "0:v:0", "-map", "0:a:0",
@@ -179,7 +191,7 @@ def ssim(rendition: Path, source: Path, width: int, height: int) -> float:
     )
     log = subprocess.run(
         [
-            "ffmpeg", "-hide_banner", "-nostdin", "-nostats",
+            FFMPEG, "-hide_banner", "-nostdin", "-nostats",
             "-protocol_whitelist", "file", "-i", str(rendition),
             "-i", str(source), "-lavfi", graph, "-f", "null", "-",
         ],
@@ -205,7 +217,7 @@ def main() -> None:
     source = make_source(
         ROOT / "var" / "bench" / f"phone-1080p30-{args.duration}s.mp4", args.duration
     )
-    probe = probe_media(source, limits=LIMITS, expect="video")
+    probe = probe_media(source, limits=LIMITS, expect="video", ffprobe=FFPROBE)
     rungs = plan_ladder(probe)
     print(
         f"source: {probe.width}x{probe.height} {probe.frame_rate:g} fps "
@@ -245,6 +257,7 @@ def main() -> None:
                 _renditions(ours_out, rungs),
                 audio_only=False,
                 timeout=TIMEOUT,
+                ffmpeg_binary=FFMPEG,
             )
         )
         top = rungs[-1]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +9,13 @@ class CmsConfig(AppConfig):
     verbose_name = _("站点与组织")
 
     def ready(self):
+        from cms.exports import register_sqlite_pinyin_collation
+
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="cms_sync_roles")
+        # Names sort by pinyin on the embedded demo's SQLite too (cms.exports).
+        connection_created.connect(
+            register_sqlite_pinyin_collation, dispatch_uid="cms_pinyin_collation"
+        )
 
 
 def _sync_roles(sender, using="default", apps=None, **kwargs):

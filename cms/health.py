@@ -6,8 +6,6 @@ credentials) go to the log only.
 """
 
 import logging
-import os
-import subprocess
 import tempfile
 import time
 import uuid
@@ -123,17 +121,6 @@ def check_cache() -> CheckResult:
     return _ok()
 
 
-def _run_version(binary: str) -> None:
-    subprocess.run(
-        [binary, "-hide_banner", "-version"],
-        check=True,
-        capture_output=True,
-        timeout=CHECK_TIMEOUT_SECONDS,
-        stdin=subprocess.DEVNULL,
-        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin")},
-    )
-
-
 def check_ffmpeg() -> CheckResult:
     binaries = (settings.FFMPEG_BINARY, settings.FFPROBE_BINARY)
     passed_at = _ffmpeg_ok_at.get(binaries)
@@ -141,9 +128,13 @@ def check_ffmpeg() -> CheckResult:
         FFMPEG_OK_REMEMBERED_SECONDS
     ):
         return _ok()
+    from media.checks import ffmpeg_problems
+
     try:
-        for binary in binaries:
-            _run_version(binary)
+        # The binaries the pipeline uses, with the encoders and filters it needs.
+        problems = ffmpeg_problems(*binaries)
+        if problems:
+            raise RuntimeError("; ".join(problems))
     except Exception as exc:
         _ffmpeg_ok_at.pop(binaries, None)
         return _failed("ffmpeg", exc)

@@ -23,11 +23,13 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import HeaderButton
 from wagtail.permission_policies import ModelPermissionPolicy
 
+from cms.exports import ChineseSpreadsheetExportMixin, local_minute_text
 from cms.models import OrgUnit, Profile
 from cms.scoping import (
     get_org_unit_or_404,
     get_person_or_404,
     org_units_for,
+    supervised_root,
 )
 from cms.selectors import org_unit_rows, person_rows, visible_ancestry
 
@@ -49,7 +51,7 @@ def _ancestry_label(viewer, unit: OrgUnit) -> str:
 
 class OrgUnitIndexView(IndexView):
     page_title = _("组织架构")
-    default_ordering = "name"
+    default_ordering = "name_pinyin"
 
     @cached_property
     def parent(self) -> OrgUnit | None:
@@ -90,7 +92,7 @@ class OrgUnitIndexView(IndexView):
                 "name",
                 label=_("名称"),
                 get_url=self._drill_down_url,
-                sort_key="name",
+                sort_key="name_pinyin",
             ),
             Column("level", label=_("层级"), accessor="get_level_display"),
             Column("numchild", label=_("下级单元"), sort_key="numchild"),
@@ -111,9 +113,9 @@ class OrgUnitIndexView(IndexView):
         return reverse("people:index") + f"?org_unit={unit.pk}"
 
 
-class PersonIndexView(IndexView):
+class PersonIndexView(ChineseSpreadsheetExportMixin, IndexView):
     page_title = _("人员")
-    default_ordering = "user__first_name"
+    default_ordering = "name_pinyin"
     search_fields = ["user__first_name", "user__last_name", "phone", "employee_no"]
     search_backend_name = None
     list_export = [
@@ -132,7 +134,8 @@ class PersonIndexView(IndexView):
         "employee_no": _("工号"),
         "user.last_login": _("最近登录"),
     }
-    export_filename = "people"
+    # 江浦路街道-人员-2026-12-02.xlsx (cms.exports)
+    export_subject = _("人员")
 
     @cached_property
     def org_unit(self) -> OrgUnit | None:
@@ -147,6 +150,14 @@ class PersonIndexView(IndexView):
             return ""
         return _ancestry_label(self.request.user, self.org_unit)
 
+    def get_export_unit_name(self) -> str | None:
+        """The unit whose people are listed: the filter, else the viewer's root."""
+        unit = self.org_unit or supervised_root(self.request.user)
+        if unit is None:
+            tops = org_units_for(self.request.user).filter(depth=1)[:2]
+            unit = tops[0] if len(tops) == 1 else None
+        return unit.name if unit else None
+
     @cached_property
     def columns(self):
         return [
@@ -155,7 +166,7 @@ class PersonIndexView(IndexView):
                 label=_("姓名"),
                 accessor="display_name",
                 get_url=lambda p: reverse("people:inspect", args=[p.pk]),
-                sort_key="user__first_name",
+                sort_key="name_pinyin",
             ),
             Column("position", label=_("岗位"), accessor="get_position_display"),
             Column("org_unit", label=_("组织单元"), accessor="org_unit.name"),
@@ -212,7 +223,7 @@ class PersonInspectView(InspectView):
         return _ancestry_label(self.request.user, self.object.org_unit)
 
     def get_last_login_display_value(self):
-        return self.object.user.last_login or "-"
+        return local_minute_text(self.object.user.last_login) or "-"
 
     def get_is_active_display_value(self):
         return _("是") if self.object.user.is_active else _("否")

@@ -1,6 +1,4 @@
-from django.conf import settings
-from django.urls import include, path, re_path
-from django.views.static import serve
+from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -15,16 +13,10 @@ urlpatterns = [
     path("", include("lessons.urls")),
 ]
 
-if settings.SERVE_MEDIA:
-    # Only for file storage without a front proxy (embedded default, tests);
-    # production serves var/uploads from nginx or object storage.
-    urlpatterns += [
-        re_path(
-            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
-        )
-    ]
+# Signed playback, and MEDIA_URL (images only) when SERVE_MEDIA is on.
+urlpatterns += [path("", include("media.urls"))]
+
+handler500 = "config.errors.server_error"
 
 # Wagtail's page tree last: it answers every path nothing above claimed.
 urlpatterns += [path("", include(wagtail_urls))]

@@ -5,13 +5,14 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from config.api_kit import StrictSchema
 from lessons.selectors import decision_block, decision_outcome, lesson_for_learner
 from lessons.services import DecisionNotFound, OptionOutOfRange, decision_record
 
 router = Router(tags=["lessons"])
 
 
-class DecisionIn(Schema):
+class DecisionIn(StrictSchema):
     decision_id: str = Field(max_length=64)
     option_index: int
 

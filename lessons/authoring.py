@@ -88,28 +88,8 @@ def _clip_seconds(duration: float, start: int | None, end: int | None) -> float:
     return max(finish - begin, 0.0)
 
 
-def default_rendition_of(video):
-    """The rendition whose cost the lesson shows.
-
-    LESSON_DEFAULT_RENDITION names the rung; a smaller source has no such rung,
-    so we take its largest rung below it, or its lightest one.
-    """
-    renditions = [r for r in video.renditions.all() if r.height or r.width]
-    if not renditions:
-        return None
-    wanted = settings.LESSON_DEFAULT_RENDITION
-    for rendition in renditions:
-        if rendition.profile == wanted:
-            return rendition
-    limit = int(wanted.rstrip("p"))
-    smaller = [r for r in renditions if min(r.width or 0, r.height or 0) <= limit]
-    if smaller:
-        return max(smaller, key=lambda r: r.bandwidth)
-    return min(renditions, key=lambda r: r.bandwidth)
-
-
 def _clip_bytes(video, seconds: float) -> int | None:
-    rendition = default_rendition_of(video)
+    rendition = video.rendition_for(settings.LESSON_DEFAULT_RENDITION)
     if rendition is None:
         return None
     duration = float(video.duration or 0)

@@ -157,7 +157,7 @@ class Character(models.Model):
 class LearningHomePage(PhonePreviewMixin, Page):
     """The site root a social worker lands on: the feed of assigned and new lessons."""
 
-    intro = RichTextField(_("intro"), blank=True)
+    intro = RichTextField(_("导语"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
     max_count = 1

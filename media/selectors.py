@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import QuerySet
-from wagtail.permissions import policy_registry
 
 from media.models import Video
+from media.permissions import permission_policy
 
 MAX_STATUS_IDS = 100
 
 
 def videos_editable_by(*, user) -> QuerySet[Video]:
     """Videos the user may change, by wagtailmedia's collection permission policy."""
-    policy = policy_registry.get_by_type(Video)
-    return policy.instances_user_has_any_permission_for(user, ["change"])
+    return permission_policy.instances_user_has_any_permission_for(user, ["change"])
 
 
 def video_statuses(*, user, video_ids: Iterable[int]) -> list[dict]:

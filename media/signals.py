@@ -1,15 +1,15 @@
 """Model signals for videos, connected in MediaConfig.ready().
 
-Saving a new file (an upload, or a replacement on the edit page) queues the
-transcode job on commit; deleting a video removes every output from storage.
-Nothing here runs ffmpeg.
+They only notice: a new file being saved (an upload, or a replacement on the
+edit page) is handed to media.services.video_file_changed, which queues the job;
+a deleted video's outputs and a deleted caption's file are removed from storage
+once the deletion commits. Nothing here runs ffmpeg or writes a status.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save, pre_save
-from django.utils import timezone
+from django.db.models.signals import post_delete, pre_save
 
 from media.models import Video, VideoCaption
 
@@ -29,29 +29,11 @@ def _file_is_new(instance: Video) -> bool:
     return stored != instance.file.name
 
 
-def queue_when_file_changes(sender, instance: Video, raw=False, **kwargs) -> None:
-    if raw or not _file_is_new(instance):
-        return
-    if instance.pk is not None or instance.status == Video.Status.QUEUED:
-        instance.status = Video.Status.QUEUED
-        instance.progress = 0
-        instance.error = ""
-        instance.attempts = 0
-        instance.claim_token = ""
-        instance.lease_expires_at = None
-        instance.queued_at = timezone.now()
-        instance._transcode_needed = True
+def notice_new_file(sender, instance: Video, raw=False, **kwargs) -> None:
+    if not raw and _file_is_new(instance):
+        from media.services import video_file_changed
 
-
-def enqueue_after_save(sender, instance: Video, raw=False, **kwargs) -> None:
-    if raw or not getattr(instance, "_transcode_needed", False):
-        return
-    instance._transcode_needed = False
-    if getattr(instance, "_transcode_enqueue_deferred", False):
-        return
-    from media.services import video_enqueue_transcode
-
-    video_enqueue_transcode(video=instance)
+        video_file_changed(video=instance)
 
 
 def delete_outputs_after_delete(sender, instance: Video, **kwargs) -> None:
@@ -68,7 +50,6 @@ def delete_caption_file(sender, instance: VideoCaption, **kwargs) -> None:
 
 
 def register_signal_handlers() -> None:
-    pre_save.connect(queue_when_file_changes, sender=Video)
-    post_save.connect(enqueue_after_save, sender=Video)
+    pre_save.connect(notice_new_file, sender=Video)
     post_delete.connect(delete_outputs_after_delete, sender=Video)
     post_delete.connect(delete_caption_file, sender=VideoCaption)

@@ -10,7 +10,7 @@ import os
 
 from celery import current_task, shared_task
 
-from media.services import video_reconcile, video_transcode
+from media.services import retired_outputs_purge, video_reconcile, video_transcode
 
 
 @shared_task(
@@ -29,3 +29,8 @@ def transcode_video(video_id: int) -> str:
 @shared_task(name="media.tasks.reconcile_videos", ignore_result=True)
 def reconcile_videos() -> int:
     return video_reconcile()
+
+
+@shared_task(name="media.tasks.purge_retired_outputs", ignore_result=True)
+def purge_retired_outputs() -> int:
+    return retired_outputs_purge()

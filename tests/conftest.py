@@ -11,7 +11,13 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.deps import CHROMIUM, CHROMIUM_ARGS, require_binary, require_redis
+from tests.deps import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    new_phone_context,
+    require_binary,
+    require_redis,
+)
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that
 # tests make around it are still synchronous.
@@ -26,6 +32,9 @@ def pytest_sessionfinish(session, exitstatus):
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
 
+# pytest-django's django_db marker, positional arguments in its own order
+# (pytest_django.fixtures.validate_django_db), so a marker written
+# @pytest.mark.django_db(True) is read the same as transaction=True.
 _DJANGO_DB_ARGS = (
     "transaction",
     "reset_sequences",
@@ -43,6 +52,13 @@ def pytest_collection_modifyitems(items):
     restore the migrated rows (duplicate group names), and a plain one after a
     serialized one finds empty tables (no groups, no home page). With serialized
     rollback everywhere, each transactional test starts from the migrated data.
+
+    How: a test is transactional when its django_db marker says transaction=True
+    or it uses the transactional_db or live_server fixture (the browser and
+    worker tests). Such a test gets a new django_db marker with the same
+    arguments plus transaction=True, serialized_rollback=True, inserted first
+    (append=False) so that it is the closest marker pytest-django reads. Tests on
+    the plain ``db`` fixture (rolled back in a transaction) are left alone.
     """
     for item in items:
         marker = item.get_closest_marker("django_db")
@@ -155,15 +171,26 @@ def chromium_browser():
 
 @pytest.fixture
 def phone_page(chromium_browser, live_server):
-    """A 390x844 phone page, Chinese locale, pointed at the live server."""
-    context = chromium_browser.new_context(
-        viewport={"width": 390, "height": 844},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="zh-CN",
-        base_url=live_server.url,
+    """A 390x844 phone page, Chinese locale, pointed at the live server.
+
+    It bypasses the Content-Security-Policy, since Playwright's wait_for_function
+    evaluates its predicate with eval in the page; tests/config/test_browser_csp.py
+    drives a lesson under the real policy with strict_phone_page.
+    """
+    context = new_phone_context(
+        chromium_browser, base_url=live_server.url, bypass_csp=True
     )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def strict_phone_page(chromium_browser, live_server):
+    """phone_page under the site's real Content-Security-Policy (no eval: use
+    page.evaluate rather than page.wait_for_function)."""
+    context = new_phone_context(chromium_browser, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(20_000)
     yield page

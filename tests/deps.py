@@ -17,6 +17,22 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--autoplay-policy=no-user-gesture-required",
 ]
+# The learner's phone for every browser test and bench: a 390x844 handset at 2x,
+# touch, Chinese locale. Pass overrides (base_url, java_script_enabled) as keywords.
+PHONE_CONTEXT = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "locale": "zh-CN",
+}
+
+
+def new_phone_context(browser, **overrides):
+    """A Playwright browser context that is the learner's phone (PHONE_CONTEXT)."""
+    return browser.new_context(**{**PHONE_CONTEXT, **overrides})
+
+
 INSTALL_HINT = (
     "run `make install` (as root it installs Debian's ffmpeg, chromium, strace)"
 )

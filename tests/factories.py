@@ -1,8 +1,11 @@
 """Shared factories: people, org units and role helpers used by every test package.
 
+Org units are made with district(), street() and neighbourhood() only:
+
 unit = neighbourhood("五环居民区", parent=street("江浦路街道"))
 worker = learner(org_unit=unit)
 boss = supervisor(org_unit=unit.get_parent())
+tree = reloaded({"street": unit.get_parent(), "unit": unit})  # fresh numchild
 """
 
 from __future__ import annotations
@@ -34,38 +37,26 @@ def district(name: str = "杨浦区", code: str | None = None) -> OrgUnit:
 def street(
     name: str = "江浦路街道", parent: OrgUnit | None = None, code: str | None = None
 ) -> OrgUnit:
-    parent = parent or district()
-    return parent.add_child(
-        name=name, level=OrgUnit.Level.STREET, code=code or _next_code("street")
-    )
+    return _child(parent or district(), name, OrgUnit.Level.STREET, code, "street")
 
 
 def neighbourhood(
     name: str = "五环居民区", parent: OrgUnit | None = None, code: str | None = None
 ) -> OrgUnit:
-    parent = parent or street()
-    return parent.add_child(
-        name=name,
-        level=OrgUnit.Level.NEIGHBOURHOOD,
-        code=code or _next_code("nbhd"),
-    )
+    return _child(parent or street(), name, OrgUnit.Level.NEIGHBOURHOOD, code, "nbhd")
 
 
-class OrgUnitFactory(factory.django.DjangoModelFactory):
-    """A root org unit by default; pass parent=... for a child (treebeard add_child)."""
+def _child(parent: OrgUnit, name: str, level: str, code: str | None, prefix: str):
+    # treebeard places a child by the parent's numchild and path; reading the
+    # parent's row first makes a stale copy of it (one held by a test since before
+    # a sibling was added) harmless.
+    parent = OrgUnit.objects.get(pk=parent.pk)
+    return parent.add_child(name=name, level=level, code=code or _next_code(prefix))
 
-    class Meta:
-        model = OrgUnit
 
-    name = factory.Sequence(lambda n: f"组织{n}")
-    level = OrgUnit.Level.NEIGHBOURHOOD
-    code = factory.Sequence(lambda n: f"unit-{n}")
-
-    @classmethod
-    def _create(cls, model_class, *args, parent=None, **kwargs):
-        if parent is None:
-            return model_class.add_root(**kwargs)
-        return parent.add_child(**kwargs)
+def reloaded(units: dict[str, OrgUnit]) -> dict[str, OrgUnit]:
+    """The same units read again, with the numchild their children gave them."""
+    return {key: OrgUnit.objects.get(pk=unit.pk) for key, unit in units.items()}
 
 
 class UserFactory(factory.django.DjangoModelFactory):

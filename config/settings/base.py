@@ -5,7 +5,6 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("WEIKETANG_VAR_DIR", BASE_DIR / "var"))
@@ -57,6 +56,8 @@ INSTALLED_APPS = [
     "taggit",
     "treebeard",
     "axes",
+    "ninja",  # its Swagger UI from our own static files, never a CDN
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.WeiketangCSPMiddleware",
+    "config.middleware.ApiJsonErrorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -134,7 +137,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Languages: Simplified Chinese first, English selectable.
 LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]
+# Each language is named in itself (as language switchers do), so untranslated.
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
@@ -152,11 +156,24 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", VAR_DIR / "uploads"))
 FILE_UPLOAD_PERMISSIONS = 0o644
 SERVE_MEDIA = env_bool("DJANGO_SERVE_MEDIA", DEBUG)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# JSON API: the request body limit of every endpoint that does not set its own
+# with config.api_kit.body_limit (413 with a JSON error above it).
+API_BODY_LIMIT_BYTES = int(os.environ.get("API_BODY_LIMIT_BYTES", str(16 * 1024)))
+# The CSRF cookie lives as long as a session (Django's default is a year).
+CSRF_COOKIE_AGE = None
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Object storage (DJANGO_DEFAULT_STORAGE=storages.backends.s3.S3Storage): a private
+# bucket; every object is reached through a presigned URL (media/serving.py).
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None
+AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+AWS_DEFAULT_ACL = None
+AWS_QUERYSTRING_AUTH = True
+AWS_S3_FILE_OVERWRITE = True
 
 # Wagtail
 WAGTAIL_SITE_NAME = "微课堂 Weiketang"
@@ -283,13 +300,40 @@ CELERY_BEAT_SCHEDULE["media-reconcile-videos"] = {
     "task": "media.tasks.reconcile_videos",
     "schedule": 60.0,
 }
+# Protected playback (media/delivery.py): a lesson page's signed video URLs stay
+# valid this long; a re-upload's previous outputs are kept as long again.
+MEDIA_PLAY_TOKEN_SECONDS = int(os.environ.get("MEDIA_PLAY_TOKEN_SECONDS", "21600"))
+# Object storage: lifetime of the presigned URLs in rewritten playlists and redirects.
+MEDIA_PRESIGNED_URL_SECONDS = int(
+    os.environ.get("MEDIA_PRESIGNED_URL_SECONDS", "21600")
+)
+# Behind nginx with file-system storage: answer authorised files with an
+# X-Accel-Redirect to this internal location (aliasing MEDIA_ROOT), e.g.
+# "/protected-media/"; empty: Django streams the file itself.
+MEDIA_ACCEL_REDIRECT_LOCATION = os.environ.get("MEDIA_ACCEL_REDIRECT_LOCATION", "")
+CELERY_BEAT_SCHEDULE["media-purge-retired-outputs"] = {
+    "task": "media.tasks.purge_retired_outputs",
+    "schedule": 15 * 60.0,
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "timestamped": {
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "timestamped"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's default config gives "django" a console handler of its own as
+        # well as propagating to the root's: every line would appear twice.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # runserver's request lines (make dev): once, through the root handler.
+        "django.server": {"handlers": [], "level": "INFO", "propagate": True},
         "axes": {"level": "WARNING"},
         # Wagtail's in-process background tasks log every run at INFO.
         "django_tasks": {"level": "WARNING"},
@@ -333,3 +377,47 @@ CELERY_BEAT_SCHEDULE["dashboards-refresh-dirty-stats"] = {
     "task": "dashboards.tasks.refresh_dirty_stats",
     "schedule": 30.0,
 }
+
+# Content-Security-Policy (django-csp; config/middleware.py picks the policy).
+# The learner site: nothing inline, scripts (hls.js included) from our own static
+# files; video, posters, captions and the HLS requests from here or the storage's
+# origin (an absolute DJANGO_MEDIA_URL, plus CSP_MEDIA_ORIGINS); hls.js feeds the
+# <video> from a blob: MediaSource and may start its worker from a blob: URL.
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+if "://" in MEDIA_URL:
+    _scheme, _rest = MEDIA_URL.split("://", 1)
+    CSP_MEDIA_ORIGINS.append(f"{_scheme}://{_rest.split('/', 1)[0]}")
+_SELF = "'self'"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [_SELF],
+        "script-src": [_SELF],
+        "style-src": [_SELF],
+        "img-src": [_SELF, "data:", *CSP_MEDIA_ORIGINS],
+        "media-src": [_SELF, "blob:", *CSP_MEDIA_ORIGINS],
+        "connect-src": [_SELF, *CSP_MEDIA_ORIGINS],
+        "worker-src": [_SELF, "blob:"],
+        "font-src": [_SELF],
+        "object-src": ["'none'"],
+        "base-uri": [_SELF],
+        "form-action": [_SELF],
+        # Wagtail's preview shows pages in a same-origin frame.
+        "frame-ancestors": [_SELF],
+    }
+}
+# The Wagtail admin (and the staff-only API docs) still need inline scripts and
+# styles; everything else stays on our own origin and the storage's.
+WEIKETANG_CSP_ADMIN_PREFIXES = ["/admin/", "/api/docs", "/documents/"]
+WEIKETANG_ADMIN_CSP = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [_SELF, "'unsafe-inline'"],
+        "style-src": [_SELF, "'unsafe-inline'"],
+        "img-src": [_SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "font-src": [_SELF, "data:"],
+        "frame-src": [_SELF],
+    }
+}
+# A closed district network: no avatars from gravatar, no release check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False

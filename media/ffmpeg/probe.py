@@ -89,10 +89,13 @@ def probe_media(
     limits: MediaLimits,
     expect: Literal["video", "audio", "any"] = "any",
     timeout: float = 30,
+    ffprobe: str = FFPROBE,
 ) -> ProbeResult:
+    """Probe an untrusted file with the ffprobe binary given (FFPROBE_BINARY from
+    the services); raise MediaRejected with the trainer's reason."""
     path = Path(path).resolve()
     size = _check_size(path, limits)
-    info = _ffprobe_json(path, limits, timeout)
+    info = _ffprobe_json(path, limits, timeout, ffprobe)
 
     demuxer = demuxer_for(info.get("format", {}).get("format_name", ""))
     if demuxer is None:  # the whitelist should have stopped it already
@@ -125,7 +128,7 @@ def probe_media(
     declared = _float(info.get("format", {}).get("duration"))
     if demuxer in ESTIMATED_DURATION_DEMUXERS:
         declared = 0.0
-    content_end = _packets_end(path, demuxer, limits, timeout)
+    content_end = _packets_end(path, demuxer, limits, timeout, ffprobe)
     _check_duration(declared, content_end, limits)
     duration = min(declared, content_end) if declared > 0 else content_end
 
@@ -137,7 +140,7 @@ def probe_media(
         width, height, rotation = _display_size(video)
         _check_resolution(width, height, limits)
         frame_rate, is_vfr = _frame_rate(video)
-        _check_decodable(path, demuxer, video["index"], limits, timeout)
+        _check_decodable(path, demuxer, video["index"], limits, timeout, ffprobe)
 
     return ProbeResult(
         format_name=demuxer,
@@ -188,22 +191,23 @@ def _unrecognised(code: str) -> MediaRejected:
     )
 
 
-def _run_ffprobe(args: list[str], timeout: float):
+def _run_ffprobe(args: list[str], timeout: float, ffprobe: str):
     try:
-        return run_process([FFPROBE, "-v", "error", *args], timeout=timeout)
+        return run_process([ffprobe, "-v", "error", *args], timeout=timeout)
     except ProcessTimeout:
         raise MediaRejected(
             reason("检查文件超时，文件可能已损坏。"), code="probe_timeout"
         ) from None
 
 
-def _ffprobe_json(path: Path, limits: MediaLimits, timeout: float) -> dict:
+def _ffprobe_json(path: Path, limits: MediaLimits, timeout: float, ffprobe) -> dict:
     result = _run_ffprobe(
         [
             *untrusted_input_args(max_streams=limits.max_streams),
             "-show_format", "-show_streams", "-of", "json", file_url(path),
         ],
         timeout,
+        ffprobe,
     )  # fmt: skip
     if result.returncode != 0:
         if "moov atom not found" in result.stderr and _looks_like_mp4(path):
@@ -255,7 +259,7 @@ def _first(streams: list[dict], codec_type: str) -> dict | None:
     return None
 
 
-def _packets_end(path: Path, demuxer: str, limits: MediaLimits, timeout: float):
+def _packets_end(path: Path, demuxer: str, limits: MediaLimits, timeout, ffprobe):
     """The end time of the last packet actually present in the file."""
     result = _run_ffprobe(
         [
@@ -264,6 +268,7 @@ def _packets_end(path: Path, demuxer: str, limits: MediaLimits, timeout: float):
             "-of", "csv=p=0", file_url(path),
         ],
         timeout,
+        ffprobe,
     )  # fmt: skip
     start = math.inf
     end = 0.0
@@ -335,7 +340,7 @@ def _frame_rate(video: dict) -> tuple[float, bool]:
     return round(rate, 3), is_vfr
 
 
-def _check_decodable(path, demuxer, index, limits, timeout) -> None:
+def _check_decodable(path, demuxer, index, limits, timeout, ffprobe) -> None:
     result = _run_ffprobe(
         [
             *untrusted_input_args(max_streams=limits.max_streams, demuxer=demuxer),
@@ -344,6 +349,7 @@ def _check_decodable(path, demuxer, index, limits, timeout) -> None:
             file_url(path),
         ],
         timeout,
+        ffprobe,
     )  # fmt: skip
     if not result.stdout.strip():
         raise MediaRejected(

@@ -102,7 +102,9 @@ def transcode_media(
     out_dir: Path,
     timeout: float,
     on_progress: Callable[[float], None] | None = None,
+    ffmpeg_binary: str = FFMPEG,
 ) -> TranscodeResult:
+    """Transcode with the ffmpeg binary given (FFMPEG_BINARY from the services)."""
     out_dir = Path(out_dir).resolve()
     source = Path(source).resolve()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -111,8 +113,10 @@ def transcode_media(
         (out_dir / rung.name).mkdir(exist_ok=True)
 
     graph = build_graph(source=Path(source), probe=probe, rungs=rungs, out_dir=out_dir)
-    argv = command_line(graph)
-    logger.info("transcoding %s: %s", source, " ".join(argv))
+    argv = command_line(graph, ffmpeg_binary=ffmpeg_binary)
+    # The whole command line only at DEBUG (LOG_LEVEL=DEBUG): it is long.
+    logger.info("transcoding %s into %s", source, ", ".join(r.name for r in rungs))
+    logger.debug("ffmpeg command: %s", " ".join(argv))
     _run(argv, timeout=timeout, duration=probe.duration, on_progress=on_progress)
 
     renditions, variants = _measure(out_dir, rungs, probe)
@@ -123,7 +127,7 @@ def transcode_media(
             reason("无法生成封面图。"), detail="poster.jpg missing after ffmpeg"
         )
     fallback = make_fallback(out_dir, renditions, audio_only=probe.kind == "audio",
-                             timeout=timeout)  # fmt: skip
+                             timeout=timeout, ffmpeg_binary=ffmpeg_binary)  # fmt: skip
     return TranscodeResult(
         master="master.m3u8",
         renditions=renditions,
@@ -164,9 +168,9 @@ def build_graph(*, source: Path, probe: ProbeResult, rungs: list[Rung], out_dir:
 GLOBAL_ARGS = ("-hide_banner", "-nostdin", "-nostats", "-v", "error", "-y")
 
 
-def command_line(graph) -> list[str]:
+def command_line(graph, *, ffmpeg_binary: str = FFMPEG) -> list[str]:
     """Global options first (ffmpeg-python would append them after the outputs)."""
-    return [FFMPEG, *GLOBAL_ARGS, "-progress", "pipe:1", *graph.get_args()]
+    return [ffmpeg_binary, *GLOBAL_ARGS, "-progress", "pipe:1", *graph.get_args()]
 
 
 def audio_chain(upload, probe: ProbeResult):
@@ -341,7 +345,12 @@ def fallback_rung(renditions: list[RenditionOutput]) -> RenditionOutput:
 
 
 def make_fallback(
-    out_dir: Path, renditions: list[RenditionOutput], *, audio_only: bool, timeout
+    out_dir: Path,
+    renditions: list[RenditionOutput],
+    *,
+    audio_only: bool,
+    timeout,
+    ffmpeg_binary: str = FFMPEG,
 ) -> str:
     """Remux one rung into a faststart MP4 (M4A for audio): no second encode.
 
@@ -358,7 +367,7 @@ def make_fallback(
                 shutil.copyfileobj(part, target)
     name = "fallback.m4a" if audio_only else "fallback.mp4"
     argv = [
-        FFMPEG, "-hide_banner", "-nostdin", "-v", "error", "-y",
+        ffmpeg_binary, "-hide_banner", "-nostdin", "-v", "error", "-y",
         "-protocol_whitelist", "file", "-format_whitelist", "mov", "-f", "mov",
         "-i", file_url(joined), "-map", "0", "-c", "copy",
         "-movflags", "+faststart", file_url(out_dir / name),

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import logging
 import posixpath
+from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, default_storage
+from django.utils import timezone
 
-from media.models import OUTPUTS_ROOT
+from media.models import OUTPUTS_ROOT, RetiredOutputs
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +74,9 @@ def delete_tree(prefix: str, *, storage: Storage | None = None) -> int:
     return deleted
 
 
-def delete_other_prefixes(*, video_id: int, keep: str) -> int:
-    """Delete every attempt's outputs for this video except the published ones."""
+def delete_other_prefixes(*, video_id: int, keep: set[str]) -> int:
+    """Delete every attempt's outputs for this video except those kept (the
+    published prefix and retired ones still within their tokens' lifetime)."""
     root = video_outputs_root(video_id)
     try:
         dirs, _files = default_storage.listdir(root)
@@ -81,7 +85,7 @@ def delete_other_prefixes(*, video_id: int, keep: str) -> int:
     deleted = 0
     for name in dirs:
         prefix = posixpath.join(root, name)
-        if prefix != keep:
+        if prefix not in keep:
             deleted += delete_tree(prefix)
     return deleted
 
@@ -112,3 +116,33 @@ def _remove_empty_local_dir(storage: Storage, prefix: str) -> None:
         path.rmdir()
     except OSError:
         pass
+
+
+def video_outputs_retire(*, video_id: int, prefix: str) -> None:
+    """Remember a prefix a new transcode switched away from (kept for a while)."""
+    RetiredOutputs.objects.get_or_create(
+        prefix=prefix, defaults={"video_id": video_id, "retired_at": timezone.now()}
+    )
+
+
+def video_retired_prefixes(*, video_id: int) -> list[str]:
+    return list(
+        RetiredOutputs.objects.filter(video_id=video_id).values_list(
+            "prefix", flat=True
+        )
+    )
+
+
+def retired_outputs_purge(*, now: datetime | None = None) -> int:
+    """Delete retired prefixes whose playback tokens have all expired; return how
+    many files went. Run by the beat task media.tasks.purge_retired_outputs."""
+    now = now or timezone.now()
+    # A token signed just before the switch lives MEDIA_PLAY_TOKEN_SECONDS more.
+    before = now - timedelta(seconds=settings.MEDIA_PLAY_TOKEN_SECONDS + 60)
+    deleted = 0
+    for retired in RetiredOutputs.objects.filter(retired_at__lt=before):
+        deleted += delete_tree(retired.prefix)
+        retired.delete()
+    if deleted:
+        logger.info("deleted %d files of retired video outputs", deleted)
+    return deleted

@@ -16,13 +16,11 @@ import shutil
 import tempfile
 import threading
 import time
-from datetime import timedelta
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.utils import timezone
 from django.utils.translation import gettext
 
 from media.ffmpeg.errors import MediaRejected, TranscodeFailed, reason
@@ -30,11 +28,22 @@ from media.ffmpeg.probe import MediaLimits, probe_media
 from media.ffmpeg.transcode import TranscodeResult, transcode_media
 from media.models import Video, VideoRendition
 from media.services.jobs import (
+    video_attempt_failed,
+    video_attempt_released,
     video_claim,
+    video_mark_ready,
+    video_renew_lease,
+    video_report_progress,
     video_take_over_dead_claim,
     video_transcode_time_limits,
 )
-from media.services.outputs import delete_other_prefixes, delete_tree, upload_tree
+from media.services.outputs import (
+    delete_other_prefixes,
+    delete_tree,
+    upload_tree,
+    video_outputs_retire,
+    video_retired_prefixes,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -68,11 +77,11 @@ def video_transcode(*, video_id: int, worker: str = "") -> TranscodeOutcome:
         return TranscodeOutcome.READY
     except (MediaRejected, TranscodeFailed) as exc:
         logger.warning("video %s failed: %s %s", video_id, exc, _detail(exc))
-        _fail(video_id=video_id, token=token, reason=str(exc.reason))
+        video_attempt_failed(video_id=video_id, token=token, reason=str(exc.reason))
         return TranscodeOutcome.FAILED
     except SoftTimeLimitExceeded:
         logger.warning("video %s hit the task's soft time limit", video_id)
-        _fail(
+        video_attempt_failed(
             video_id=video_id,
             token=token,
             reason=gettext(
@@ -86,7 +95,7 @@ def video_transcode(*, video_id: int, worker: str = "") -> TranscodeOutcome:
     except BaseException:
         # Unexpected (storage or database trouble, worker shutdown): give the row
         # back to the queue; reconciliation sends it again, attempts stay counted.
-        _release(video_id=video_id, token=token)
+        video_attempt_released(video_id=video_id, token=token)
         raise
     finally:
         heartbeat.stop()
@@ -131,6 +140,7 @@ def _transcode_in(
         limits=MediaLimits.from_settings(),
         expect=expect,
         timeout=settings.MEDIA_PROBE_TIMEOUT_SECONDS,
+        ffprobe=settings.FFPROBE_BINARY,
     )
     ffmpeg_timeout, _soft, _hard = video_transcode_time_limits(duration=probe.duration)
     out_dir = workdir / "out"
@@ -143,6 +153,7 @@ def _transcode_in(
         on_progress=ProgressReporter(
             video_id=video.pk, token=token, heartbeat=heartbeat
         ),
+        ffmpeg_binary=settings.FFMPEG_BINARY,
     )
 
 
@@ -152,30 +163,32 @@ def _publish(
     prefix = video.new_output_prefix(token)
     upload_tree(local_dir=out_dir, prefix=prefix)
     with transaction.atomic():
-        # The conditional UPDATE is the switch: it locks the row and succeeds only
-        # while this attempt still holds the claim.
-        switched = Video.objects.filter(
-            pk=video.pk, claim_token=token, status=Video.Status.PROCESSING
-        ).update(
-            status=Video.Status.READY,
-            progress=100,
-            error="",
+        previous = (
+            Video.objects.filter(pk=video.pk)
+            .values_list("output_prefix", flat=True)
+            .first()
+        )
+        # The switch: succeeds only while this attempt still holds the claim.
+        switched = video_mark_ready(
+            video_id=video.pk,
+            token=token,
             output_prefix=prefix,
             hls_master_name=posixpath.join(prefix, result.master),
             mp4_name=posixpath.join(prefix, result.mp4) if result.mp4 else "",
             poster_name=posixpath.join(prefix, result.poster) if result.poster else "",
             duration=round(result.duration, 3),
             type="audio" if result.audio_only else "video",
-            transcoded_at=timezone.now(),
-            claim_token="",
-            lease_expires_at=None,
         )
         if switched:
             _write_renditions(video=video, prefix=prefix, result=result)
-            # Older prefixes (a previous file, interrupted attempts) go once the
-            # switch is committed.
+            # Learners may be streaming the previous outputs: they stay until
+            # their playback tokens expire (media.tasks.purge_retired_outputs).
+            if previous and previous != prefix:
+                video_outputs_retire(video_id=video.pk, prefix=previous)
+            # Interrupted attempts' uploads go once the switch is committed.
+            keep = {prefix, *video_retired_prefixes(video_id=video.pk)}
             transaction.on_commit(
-                lambda: delete_other_prefixes(video_id=video.pk, keep=prefix)
+                lambda: delete_other_prefixes(video_id=video.pk, keep=keep)
             )
     if not switched:
         delete_tree(prefix)
@@ -199,29 +212,6 @@ def _write_renditions(*, video: Video, prefix: str, result: TranscodeResult) -> 
         )
 
 
-def _fail(*, video_id: int, token: str, reason: str) -> None:
-    Video.objects.filter(pk=video_id, claim_token=token).update(
-        status=Video.Status.FAILED,
-        error=reason,
-        progress=0,
-        claim_token="",
-        lease_expires_at=None,
-    )
-
-
-def _release(*, video_id: int, token: str) -> None:
-    try:
-        Video.objects.filter(pk=video_id, claim_token=token).update(
-            status=Video.Status.QUEUED,
-            progress=0,
-            claim_token="",
-            lease_expires_at=None,
-            queued_at=timezone.now(),
-        )
-    except Exception:  # noqa: BLE001 - the lease will expire on its own
-        logger.exception("could not release video %s", video_id)
-
-
 class LeaseHeartbeat(threading.Thread):
     """Renews the claim's lease while the attempt runs, from its own connection.
 
@@ -242,13 +232,8 @@ class LeaseHeartbeat(threading.Thread):
         try:
             while not self._stopped.wait(self.interval):
                 try:
-                    renewed = Video.objects.filter(
-                        pk=self.video_id,
-                        claim_token=self.token,
-                        status=Video.Status.PROCESSING,
-                    ).update(
-                        lease_expires_at=timezone.now()
-                        + timedelta(seconds=settings.MEDIA_TRANSCODE_LEASE_SECONDS)
+                    renewed = video_renew_lease(
+                        video_id=self.video_id, token=self.token
                     )
                 except Exception:  # noqa: BLE001 - retry at the next beat
                     logger.exception("lease renewal failed for video %s", self.video_id)
@@ -283,6 +268,4 @@ class ProgressReporter:
         if percent == self.percent or now - self.written_at < 1.0:
             return
         self.percent, self.written_at = percent, now
-        Video.objects.filter(pk=self.video_id, claim_token=self.token).update(
-            progress=percent
-        )
+        video_report_progress(video_id=self.video_id, token=self.token, percent=percent)

@@ -21,6 +21,7 @@ from wagtail.models import Collection
 
 from media.ffmpeg.probe import MediaLimits, ProbeResult, probe_media
 from media.models import Video
+from media.services.jobs import transcode_not_sent
 
 MediaKind = Literal["video", "audio", "any"]
 
@@ -61,6 +62,7 @@ def video_probe_upload(*, file: File, kind: MediaKind = "video") -> ProbeResult:
             limits=MediaLimits.from_settings(),
             expect=expect,
             timeout=settings.MEDIA_PROBE_TIMEOUT_SECONDS,
+            ffprobe=settings.FFPROBE_BINARY,
         )
 
 
@@ -92,12 +94,13 @@ def video_create(
         title=title,
         collection=collection or Collection.get_first_root_node(),
         uploaded_by_user=uploaded_by,
-        status=Video.Status.QUEUED,
     )
     video_apply_probe(video=video, probe=probe)
     video.file = File(file, name=Path(file.name).name)
     video.full_clean(exclude=["thumbnail", "uploaded_by_user"])
-    video._transcode_enqueue_deferred = not enqueue
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        contextlib.nullcontext() if enqueue else transcode_not_sent(),
+    ):
         video.save()
     return video

@@ -93,16 +93,17 @@ def test_health_needs_no_login_and_refuses_writes(client):
 
 def test_a_passing_ffmpeg_check_is_remembered_briefly(client, monkeypatch):
     from cms import health
+    from media import checks
 
     calls = []
-    real_run = health._run_version
+    real_run = checks._run
     monkeypatch.setattr(
-        health, "_run_version", lambda binary: calls.append(binary) or real_run(binary)
+        checks, "_run", lambda binary, *a: calls.append(binary) or real_run(binary, *a)
     )
     monkeypatch.setattr(health, "_ffmpeg_ok_at", {})
     get_health(client)
     get_health(client)
-    assert len(calls) == 2  # ffmpeg and ffprobe, once
+    assert len(calls) == 3  # ffprobe -version, ffmpeg -encoders and -filters, once
 
 
 def test_unreachable_database_gives_503_naming_the_database(client, monkeypatch):

@@ -14,6 +14,7 @@ from tests.factories import (
     district,
     learner,
     neighbourhood,
+    reloaded,
     street,
     superuser,
     supervisor,
@@ -37,7 +38,7 @@ def yangpu():
         "mingyuan": neighbourhood("明园大楼", parent=jiangpu),
         "mingfeng": neighbourhood("明丰苑", parent=wujiaochang),
     }
-    return {k: type(v).objects.get(pk=v.pk) for k, v in tree.items()}
+    return reloaded(tree)
 
 
 def test_street_supervisor_sees_own_street_and_its_neighbourhoods(yangpu):

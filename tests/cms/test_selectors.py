@@ -2,9 +2,15 @@
 
 import pytest
 
-from cms.models import OrgUnit
 from cms.selectors import org_unit_rows, person_rows, visible_ancestry
-from tests.factories import district, learner, neighbourhood, street, supervisor
+from tests.factories import (
+    district,
+    learner,
+    neighbourhood,
+    reloaded,
+    street,
+    supervisor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -13,9 +19,9 @@ pytestmark = pytest.mark.django_db
 def tree():
     root = district("杨浦区")
     jiangpu = street("江浦路街道", parent=root)
-    pingliang = street("平凉路街道", parent=OrgUnit.objects.get(pk=root.pk))
-    wuhuan = neighbourhood("五环居民区", parent=OrgUnit.objects.get(pk=jiangpu.pk))
-    mingyuan = neighbourhood("明园大楼", parent=OrgUnit.objects.get(pk=pingliang.pk))
+    pingliang = street("平凉路街道", parent=root)
+    wuhuan = neighbourhood("五环居民区", parent=jiangpu)
+    mingyuan = neighbourhood("明园大楼", parent=pingliang)
     units = dict(
         root=root,
         jiangpu=jiangpu,
@@ -23,7 +29,7 @@ def tree():
         wuhuan=wuhuan,
         mingyuan=mingyuan,
     )
-    return {key: OrgUnit.objects.get(pk=unit.pk) for key, unit in units.items()}
+    return reloaded(units)
 
 
 def test_top_rows_for_a_street_supervisor_are_their_street(tree):
@@ -66,7 +72,7 @@ def test_scope_summary_counts_a_supervisors_subtree(tree):
     assert (summary.root, summary.unit_count, summary.people_count) == (
         tree["jiangpu"],
         2,
-        2,  # the worker in 五环居民区 and the supervisor themself
+        1,  # the worker in 五环居民区; a supervisor is not her own worker
     )
 
 

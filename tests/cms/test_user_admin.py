@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cms.models import OrgUnit, Profile
+from cms.models import Profile
 from cms.roles import LEARNERS, SUPERVISORS, TRAINERS
 from cms.scoping import people_for
 from cms.services.profiles import profile_save
@@ -20,6 +20,7 @@ from tests.factories import (
     district,
     learner,
     neighbourhood,
+    reloaded,
     street,
     superuser,
     supervisor,
@@ -31,22 +32,15 @@ User = get_user_model()
 ADD_URL = reverse("wagtailusers_users:add")
 
 
-def fresh(unit):
-    return OrgUnit.objects.get(pk=unit.pk)
-
-
 @pytest.fixture
 def units():
     root = district("杨浦区")
     jiangpu = street("江浦路街道", parent=root)
-    pingliang = street("平凉路街道", parent=fresh(root))
-    wuhuan = neighbourhood("五环居民区", parent=fresh(jiangpu))
-    return {
-        "district": fresh(root),
-        "jiangpu": fresh(jiangpu),
-        "pingliang": fresh(pingliang),
-        "wuhuan": fresh(wuhuan),
-    }
+    pingliang = street("平凉路街道", parent=root)
+    wuhuan = neighbourhood("五环居民区", parent=jiangpu)
+    return reloaded(
+        {"district": root, "jiangpu": jiangpu, "pingliang": pingliang, "wuhuan": wuhuan}
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
-from wagtail.test.utils.form_data import inline_formset, nested_form_data
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, streamfield
 
 from lessons.models import LessonPage
 from tests.factories import trainer
@@ -24,21 +24,15 @@ pytestmark = pytest.mark.django_db
 
 
 def list_items(values):
-    """A ListBlock's form data: count plus one value/deleted/order per item."""
+    """A ListBlock's form data: count plus one value/deleted/order per item.
+
+    Wagtail's form_data helpers cover StreamField (streamfield) but not ListBlock.
+    """
     data = {
         str(i): {"value": value, "deleted": "", "order": str(i)}
         for i, value in enumerate(values)
     }
     data["count"] = str(len(values))
-    return data
-
-
-def stream(items):
-    data = {
-        str(i): {"type": kind, "value": value, "deleted": "", "order": str(i)}
-        for i, (kind, value) in enumerate(items)
-    }
-    data["count"] = str(len(items))
     return data
 
 
@@ -74,7 +68,7 @@ def lesson_form(*, title, slug, script, topic=None, instructors=()):
             "summary": "明园大楼电梯更换费用起了争执。",
             "topic": topic.pk if topic else "",
             "tags": "电梯, 调解",
-            "script": stream(script),
+            "script": streamfield(script),
             "comments": inline_formset([]),
         }
     )

@@ -4,6 +4,7 @@ import pytest
 
 from lessons.models import DecisionChoice
 from lessons.services import decision_record
+from tests.deps import new_phone_context
 from tests.factories import learner
 from tests.lessons.stories import (
     BEST_CONSEQUENCE,
@@ -51,11 +52,8 @@ def test_story_can_be_followed_with_the_keyboard(phone_page, live_server):
 def test_without_javascript_the_whole_story_shows_and_the_form_posts(
     chromium_browser, live_server
 ):
-    context = chromium_browser.new_context(
-        viewport={"width": 390, "height": 844},
-        java_script_enabled=False,
-        locale="zh-CN",
-        base_url=live_server.url,
+    context = new_phone_context(
+        chromium_browser, java_script_enabled=False, base_url=live_server.url
     )
     page = context.new_page()
     user = learner()

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 
 from tests.deps import require_binary, require_redis
+from tests.media.s3 import moto_server, private_bucket  # noqa: F401 - fixtures
 
 
 def _ffmpeg_clip(path: Path, *, duration: float, size: str, audio: bool) -> Path:

@@ -13,6 +13,7 @@ from django.core.files.base import ContentFile
 from wagtail.models import Collection
 
 from media.models import Video, VideoCaption, VideoRendition
+from media.services import transcode_not_sent
 
 
 class VideoFactory(factory.django.DjangoModelFactory):
@@ -33,8 +34,8 @@ class VideoFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         video = model_class(*args, **kwargs)
         # Tests choose when (and whether) a transcode task is sent.
-        video._transcode_enqueue_deferred = True
-        video.save()
+        with transcode_not_sent():
+            video.save()
         return video
 
 

@@ -230,3 +230,30 @@ def test_retry_without_a_csrf_token_is_refused():
     assert response.status_code == 403
     video.refresh_from_db()
     assert video.status == Video.Status.FAILED
+
+
+def test_caption_upload_is_refused_without_change_permission(client):
+    video = ReadyVideoFactory()
+    client.force_login(supervisor(org_unit=neighbourhood()))
+    vtt = SimpleUploadedFile(
+        "zh.vtt", b"WEBVTT\n\n00:00.000 --> 00:01.000\n\xe4\xbd\xa0\n"
+    )
+    response = client.post(
+        reverse("media_admin:caption_upload", args=(video.pk,)),
+        {"language": "zh-hans", "label": "中文", "file": vtt},
+    )
+    assert response.status_code in (302, 403)
+    assert response.status_code == 403 or "/admin/" in response["Location"]
+    assert not VideoCaption.objects.filter(video=video).exists()
+
+
+def test_caption_removal_is_refused_without_change_permission(client):
+    from tests.media.factories import VideoCaptionFactory
+
+    caption = VideoCaptionFactory()
+    client.force_login(supervisor(org_unit=neighbourhood()))
+    response = client.post(
+        reverse("media_admin:caption_remove", args=(caption.video_id, caption.pk))
+    )
+    assert response.status_code in (302, 403)
+    assert VideoCaption.objects.filter(pk=caption.pk).exists()

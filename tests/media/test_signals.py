@@ -1,25 +1,34 @@
 """Replacing a video's file re-transcodes it; deleting it removes every output."""
 
+import re
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
-from media.models import Video
-from media.services import TranscodeOutcome, video_create, video_transcode
+from media.models import RetiredOutputs, Video
+from media.services import (
+    TranscodeOutcome,
+    retired_outputs_purge,
+    transcode_not_sent,
+    video_create,
+    video_transcode,
+)
 from tests.factories import trainer
 from tests.media.conftest import storage_files
 from tests.media.factories import ReadyVideoFactory, VideoCaptionFactory, VideoFactory
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("same_name", [False, True], ids=["new-name", "same-name"])
 def test_replacing_the_file_in_the_admin_queues_a_new_transcode(
-    client, other_clip, transcode_queue, django_capture_on_commit_callbacks, same_name
+    client, other_clip, transcode_queue, django_capture_on_commit_callbacks
 ):
     original = f"lesson-{uuid.uuid4().hex[:8]}.mp4"
     video = ReadyVideoFactory(
@@ -27,9 +36,8 @@ def test_replacing_the_file_in_the_admin_queues_a_new_transcode(
     )
     old_name = video.file.name
     client.force_login(trainer())
-    # wagtailmedia deletes the old file first, so the same name comes back.
-    name = original if same_name else "new.mp4"
-    upload = SimpleUploadedFile(name, other_clip.read_bytes(), "video/mp4")
+    # The same file name as before: originals are stored under fresh random names.
+    upload = SimpleUploadedFile(original, other_clip.read_bytes(), "video/mp4")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("wagtailmedia:edit", args=(video.pk,)),
@@ -37,7 +45,8 @@ def test_replacing_the_file_in_the_admin_queues_a_new_transcode(
         )
     assert response.status_code == 302
     video.refresh_from_db()
-    assert (video.file.name == old_name) is same_name
+    assert video.file.name != old_name
+    assert re.fullmatch(r"originals/[0-9a-f]{32}\.mp4", video.file.name)
     assert (video.status, video.attempts, video.progress) == ("queued", 0, 0)
     assert (video.width, video.height) == (320, 240)  # probed from the new file
     assert transcode_queue.video_ids() == [video.pk]
@@ -70,7 +79,7 @@ def test_deleting_a_video_removes_all_its_outputs(django_capture_on_commit_callb
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_retranscode_after_replacement_publishes_and_drops_old_outputs(
+def test_retranscode_after_replacement_keeps_old_outputs_until_tokens_expire(
     tiny_clip, other_clip
 ):
     with tiny_clip.open("rb") as fh:
@@ -81,16 +90,25 @@ def test_retranscode_after_replacement_publishes_and_drops_old_outputs(
 
     with other_clip.open("rb") as fh:
         video.file = File(fh, name="b.mp4")
-        video._transcode_enqueue_deferred = True
-        video.save()
+        with transcode_not_sent():
+            video.save()
     assert Video.objects.get(pk=video.pk).status == Video.Status.QUEUED
     assert video_transcode(video_id=video.pk) == TranscodeOutcome.READY
 
     video.refresh_from_db()
     assert video.output_prefix != old_prefix
-    assert storage_files(old_prefix) == []
     assert storage_files(video.output_prefix)
     assert video.renditions.get().width == 320  # the new file's single rung
+    # A learner streaming the previous version keeps it while a token may live.
+    assert storage_files(old_prefix)
+    assert retired_outputs_purge() == 0
+    assert storage_files(old_prefix)
+
+    later = timezone.now() + timedelta(seconds=settings.MEDIA_PLAY_TOKEN_SECONDS + 61)
+    assert retired_outputs_purge(now=later) > 0
+    assert storage_files(old_prefix) == []
+    assert storage_files(video.output_prefix)
+    assert not RetiredOutputs.objects.exists()
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
