@@ -24,10 +24,14 @@ from cms.roles import is_supervisor, is_trainer
 
 __all__ = [
     "get_org_unit_or_404",
+    "get_overseen_unit_or_404",
+    "get_overseen_worker_or_404",
+    "overseen_units_for",
     "get_person_or_404",
     "org_units_for",
     "people_for",
     "profiles_for",
+    "overseen_root",
     "supervised_root",
 ]
 
@@ -94,3 +98,51 @@ def get_person_or_404(viewer, pk):
 def profiles_for(viewer) -> QuerySet[Profile]:
     """Profiles of the people the viewer may see (same rule as people_for)."""
     return Profile.objects.filter(user__in=people_for(viewer))
+
+
+# Learning data about people (dashboards, their exports): superusers everywhere,
+# supervisors in their subtree, nobody else, not even a trainer who may list every
+# unit to assign courses to it.
+
+
+def overseen_units_for(viewer) -> QuerySet[OrgUnit]:
+    """Org units whose people's learning data the viewer may see."""
+    if not _visible(viewer):
+        return OrgUnit.objects.none()
+    if viewer.is_superuser:
+        return OrgUnit.objects.all()
+    if root := supervised_root(viewer):
+        return OrgUnit.objects.filter(path__startswith=root.path)
+    return OrgUnit.objects.none()
+
+
+def overseen_root(viewer) -> OrgUnit | None:
+    """Where the viewer's learning data starts: their own unit, or the top."""
+    if not _visible(viewer):
+        return None
+    if root := supervised_root(viewer):
+        return root
+    if viewer.is_superuser:
+        return OrgUnit.get_first_root_node()
+    return None
+
+
+def get_overseen_unit_or_404(viewer, pk) -> OrgUnit:
+    try:
+        return overseen_units_for(viewer).get(pk=int(pk))
+    except (OrgUnit.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such org unit") from None
+
+
+def get_overseen_worker_or_404(viewer, pk):
+    """A person whose learning data the viewer may see (never the viewer alone)."""
+    User = get_user_model()
+    units = overseen_units_for(viewer)
+    try:
+        return (
+            User.objects.select_related("profile__org_unit")
+            .filter(profile__org_unit__in=units)
+            .get(pk=int(pk))
+        )
+    except (User.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such person") from None

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lessons",
     "quizzes",
     "progress",
+    "dashboards",
     "wagtailmedia",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -350,8 +351,37 @@ LESSON_DIRECT_MP4_MAX_SECONDS = int(
     os.environ.get("LESSON_DIRECT_MP4_MAX_SECONDS", "120")
 )
 
-# Quizzes: the progress app asks this function whether a lesson's quiz is passed.
-PROGRESS_QUIZ_RESULT = "quizzes.selectors.lesson_quiz_result"
+# Progress: a function (user, lesson) -> True/False, or None when the lesson has no
+# quiz; the quizzes app sets it. Empty: no lesson has a quiz.
+PROGRESS_QUIZ_RESULT = os.environ.get(
+    "PROGRESS_QUIZ_RESULT", "quizzes.selectors.lesson_quiz_result"
+)
+# Reminders: the morning job (Asia/Shanghai, CELERY_TIMEZONE), quiet hours when
+# nothing is shown or emailed, "due soon" days, and email when mail is configured.
+PROGRESS_DUE_SOON_DAYS = int(os.environ.get("PROGRESS_DUE_SOON_DAYS", "7"))
+PROGRESS_QUIET_HOURS = os.environ.get("PROGRESS_QUIET_HOURS", "21:00-08:00")
+PROGRESS_REMINDER_HOUR = int(os.environ.get("PROGRESS_REMINDER_HOUR", "8"))
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "weiketang@localhost")
+PROGRESS_EMAIL_REMINDERS = bool(EMAIL_HOST)
+CELERY_BEAT_SCHEDULE["progress-morning-reminders"] = {
+    "task": "progress.tasks.morning_reminders",
+    "schedule": crontab(hour=PROGRESS_REMINDER_HOUR, minute=0),
+}
+CELERY_BEAT_SCHEDULE["progress-email-reminders"] = {
+    "task": "progress.tasks.email_reminders",
+    "schedule": 10 * 60.0,
+}
+
+# Dashboards: pre-aggregated figures follow the events within a minute.
+CELERY_BEAT_SCHEDULE["dashboards-refresh-dirty-stats"] = {
+    "task": "dashboards.tasks.refresh_dirty_stats",
+    "schedule": 30.0,
+}
 
 # Content-Security-Policy (django-csp; config/middleware.py picks the policy).
 # The learner site: nothing inline, scripts (hls.js included) from our own static
@@ -397,29 +427,6 @@ WEIKETANG_ADMIN_CSP = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
-# Progress: a function (user, lesson) -> True/False, or None when the lesson has no
-# quiz; the quizzes app sets it. Empty: no lesson has a quiz.
-PROGRESS_QUIZ_RESULT = os.environ.get("PROGRESS_QUIZ_RESULT", "")
-# Reminders: the morning job (Asia/Shanghai, CELERY_TIMEZONE), quiet hours when
-# nothing is shown or emailed, "due soon" days, and email when mail is configured.
-PROGRESS_DUE_SOON_DAYS = int(os.environ.get("PROGRESS_DUE_SOON_DAYS", "7"))
-PROGRESS_QUIET_HOURS = os.environ.get("PROGRESS_QUIET_HOURS", "21:00-08:00")
-PROGRESS_REMINDER_HOUR = int(os.environ.get("PROGRESS_REMINDER_HOUR", "8"))
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "weiketang@localhost")
-PROGRESS_EMAIL_REMINDERS = bool(EMAIL_HOST)
-CELERY_BEAT_SCHEDULE["progress-morning-reminders"] = {
-    "task": "progress.tasks.morning_reminders",
-    "schedule": crontab(hour=PROGRESS_REMINDER_HOUR, minute=0),
-}
-CELERY_BEAT_SCHEDULE["progress-email-reminders"] = {
-    "task": "progress.tasks.email_reminders",
-    "schedule": 10 * 60.0,
-}
 # "off" lets the progress API's commit return before the WAL reaches disk (a
 # database crash may lose the last fraction of a second of events); on by default.
 PROGRESS_SYNCHRONOUS_COMMIT = env_bool("PROGRESS_SYNCHRONOUS_COMMIT", True)

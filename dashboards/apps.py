@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardsConfig(AppConfig):
+    name = "dashboards"
+    verbose_name = _("学习数据")
+
+    def ready(self):
+        from dashboards import signals
+
+        signals.connect()

@@ -1,0 +1,80 @@
+"""Tables shown on the learning-data pages, each exportable as CSV and XLSX.
+
+A Table is a list of dict rows and its columns; the page renders it as HTML and
+Wagtail's SpreadsheetExportMixin writes it as a spreadsheet (see views.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils import formats, timezone
+from django.utils.safestring import SafeString
+
+
+@dataclass(frozen=True)
+class Col:
+    key: str
+    heading: str
+    # "int", "percent" (0..100), "ratio" (0..1 shown as %), "hours", "score",
+    # "datetime", "date", "text"
+    kind: str = "int"
+    sortable: bool = False
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Col]
+    rows: list[dict]
+    chart: SafeString | None = None
+    link: Callable[[dict], str | None] | None = None  # url for the first column
+    link_key: str | None = None
+    sort: str = ""  # current sort column, "-key" for descending
+    note: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def export_value(self, row: dict, col: Col):
+        value = row.get(col.key)
+        if value is None:
+            return ""
+        if col.kind == "ratio":
+            return round(100 * value, 1)
+        if col.kind in ("hours", "score", "percent"):
+            return round(value, 1)
+        if col.kind == "datetime" and isinstance(value, dt.datetime):
+            return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
+        return value
+
+    def display(self, row: dict, col: Col) -> str:
+        value = row.get(col.key)
+        if value is None or value == "":
+            return "–"
+        if col.kind == "ratio":
+            return f"{100 * value:.1f}%"
+        if col.kind == "percent":
+            return f"{value:.1f}%"
+        if col.kind in ("hours", "score"):
+            return f"{value:.1f}"
+        if col.kind == "datetime" and isinstance(value, dt.datetime):
+            return formats.date_format(timezone.localtime(value), "Y-m-d H:i")
+        if col.kind == "date" and isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+
+def sort_rows(
+    rows: list[dict], columns: list[Col], sort: str
+) -> tuple[list[dict], str]:
+    """Sort by a sortable column (None last either way); unknown keys leave order."""
+    key = sort.lstrip("-")
+    if key not in {c.key for c in columns if c.sortable}:
+        return rows, ""
+    reverse = sort.startswith("-")
+    present = [r for r in rows if r.get(key) is not None]
+    missing = [r for r in rows if r.get(key) is None]
+    present.sort(key=lambda r: r[key], reverse=reverse)
+    return present + missing, sort
