@@ -9,6 +9,8 @@ class CmsConfig(AppConfig):
     verbose_name = _("站点与组织")
 
     def ready(self):
+        import cms.accounts.address_throttle  # noqa: F401 (counts failed sign-ins)
+        import cms.accounts.first_password  # noqa: F401 (marks first sign-ins)
         from cms.exports import register_sqlite_pinyin_collation
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="cms_sync_roles")

@@ -74,6 +74,9 @@ class Profile(models.Model):
         validators=[mainland_mobile_validator],
     )
     employee_no = models.CharField(_("工号"), max_length=32, blank=True)
+    # Set when an import gave the first password: it must be changed at first
+    # sign-in (cms/accounts/first_password.py).
+    must_change_password = models.BooleanField(_("须修改初始密码"), default=False)
 
     class Meta:
         verbose_name = _("人员档案")

@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 
+from cms.accounts.first_password import first_password_changed
 from cms.accounts.forms import LearnerLoginForm, LearnerPasswordChangeForm
 
 
@@ -30,6 +31,11 @@ class LearnerPasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     form_class = LearnerPasswordChangeForm
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        first_password_changed(user=form.user, request=self.request)
+        return response
 
 
 class LearnerPasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -217,6 +217,7 @@ def _apply(person: _PersonData, learners: Group) -> str:
             position=person.position,
             phone=person.phone,
             employee_no=person.employee_no,
+            must_change_password=bool(person.password),
         )
         user.groups.add(learners)
         return "created"

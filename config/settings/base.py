@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.accounts.address_throttle.AddressThrottleMiddleware",
+    "cms.accounts.first_password.FirstPasswordMiddleware",
     # Last, so that it sees the outcome of every authentication attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -264,6 +266,14 @@ AXES_HTTP_RESPONSE_CODE = 429
 # trusted proxies in front, the Nth X-Forwarded-For entry from the right. With
 # none, X-Forwarded-For is ignored, since a client could forge it to dodge lockout.
 WEIKETANG_TRUSTED_PROXY_COUNT = int(os.environ.get("AXES_PROXY_COUNT", "0"))
+# A second limit by address alone (cms/accounts/address_throttle.py): 10 failures
+# in 15 min free, then one attempt per 10 s, locked at 50 until the window ends.
+LOGIN_ADDRESS_SLOW_AFTER = int(os.environ.get("LOGIN_ADDRESS_SLOW_AFTER", "10"))
+LOGIN_ADDRESS_SLOW_SECONDS = int(os.environ.get("LOGIN_ADDRESS_SLOW_SECONDS", "10"))
+LOGIN_ADDRESS_LOCK_AFTER = int(os.environ.get("LOGIN_ADDRESS_LOCK_AFTER", "50"))
+LOGIN_ADDRESS_WINDOW_SECONDS = int(
+    os.environ.get("LOGIN_ADDRESS_WINDOW_SECONDS", "900")
+)
 AXES_CLIENT_IP_CALLABLE = "cms.accounts.client_ip.client_ip_address"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 # Login records hold IP addresses: keep them no longer than an audit needs.
