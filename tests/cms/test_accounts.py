@@ -258,6 +258,7 @@ def test_admin_login_is_chinese_and_points_learners_to_their_sign_in(client):
     assert "登录微课堂管理后台" in html
     assert f'href="{reverse("accounts:login")}"' in html
     assert "Sign in" not in html
+    assert ">Password" not in html  # the label, from locale_wagtail/
 
 
 def test_a_signed_in_learner_on_the_admin_login_is_told_and_sent_home(client):
