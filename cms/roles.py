@@ -42,6 +42,13 @@ TRAINER_PAGE_PERMISSIONS = (
     "lock_page",
     "unlock_page",
 )
+# The lesson materials (微课素材: instructors, characters, topics) are trainers'
+# working files: supervisors get no menu for them, not even a read-only one.
+SUPERVISOR_HIDDEN_MODELS = {
+    ("lessons", "instructor"),
+    ("lessons", "character"),
+    ("lessons", "topic"),
+}
 # Supervisors read people and org units (through the scoped admin views).
 SUPERVISOR_EXTRA_PERMISSIONS = (("cms", "view_orgunit"), ("cms", "view_profile"))
 
@@ -133,7 +140,13 @@ def sync_role_permissions(apps, using: str = "default") -> None:
 
     trainer_perms = set(admin_access) | set(content_perms)
     supervisor_perms = set(admin_access) | set(
-        content_perms.filter(codename__startswith="view_")
+        content_perms.filter(codename__startswith="view_").exclude(
+            content_type__in=[
+                ct
+                for ct in content_types
+                if (ct.app_label, ct.model) in SUPERVISOR_HIDDEN_MODELS
+            ]
+        )
     )
     for app_label, codename in SUPERVISOR_EXTRA_PERMISSIONS:
         supervisor_perms |= set(

@@ -67,3 +67,13 @@ def add_supervisor_scope_panel(request, panels):
     summary = supervisor_scope_summary(viewer=request.user)
     if summary is not None:
         panels.append(SupervisorScopePanel(summary))
+
+
+@hooks.register("construct_help_menu")
+def hide_english_wagtail_guides(request, menu_items):
+    """Wagtail's "What's new" and editor guide link to English pages on wagtail.org."""
+    menu_items[:] = [
+        item
+        for item in menu_items
+        if item.name != "editor-guide" and not item.name.startswith("whats-new")
+    ]

@@ -79,7 +79,7 @@ class Video(AbstractMedia):
     admin_form_fields = ("title", "file", "collection", "thumbnail", "tags")
 
     # Stored under originals/<random>.<ext>; served only by media_admin:original.
-    file = models.FileField(_("file"), upload_to=original_upload_to)
+    file = models.FileField(_("文件"), upload_to=original_upload_to)
 
     objects = VideoQuerySet.as_manager()
 

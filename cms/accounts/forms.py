@@ -1,10 +1,27 @@
+import re
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.translation import gettext_lazy as _
 
+from cms.models import MAINLAND_MOBILE_RE
+from cms.services.people import normalise_phone
+
 
 class LearnerLoginForm(AuthenticationForm):
-    """Django's login form with hints that phone keyboards and password managers use."""
+    """Django's login form with hints that phone keyboards and password managers use.
+
+    Imported workers' usernames are their mobile numbers, so a number typed as
+    "139 1234 5678" or "+86 13912345678" signs in as 13912345678.
+    """
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "手机号（或用户名）或密码不对，请检查后再试。忘记密码请联系培训管理员。"
+        ),
+        "inactive": _("这个账号已停用，请联系培训管理员。"),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,6 +39,11 @@ class LearnerLoginForm(AuthenticationForm):
         self.fields["password"].widget.attrs.update(
             {"autocomplete": "current-password", "enterkeyhint": "go"}
         )
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data.get("username", "")
+        phone = normalise_phone(username)
+        return phone if re.match(MAINLAND_MOBILE_RE, phone) else username
 
 
 class LearnerPasswordChangeForm(PasswordChangeForm):

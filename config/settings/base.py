@@ -141,7 +141,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 LANGUAGE_CODE = "zh-hans"
 # Each language is named in itself (as language switchers do), so untranslated.
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale/ is ours (makemessages); locale_wagtail/ adds Chinese for Wagtail admin
+# strings that Wagtail's own zh_Hans catalogue lacks (hand-kept).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_wagtail"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 TIME_ZONE = "Asia/Shanghai"
@@ -179,6 +181,10 @@ AWS_S3_FILE_OVERWRITE = True
 
 # Wagtail
 WAGTAIL_SITE_NAME = "微课堂 Weiketang"
+# No English upgrade notice or "what's new" banner for trainers (and no calls to
+# wagtail.org from closed district networks).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://localhost:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [

@@ -209,3 +209,61 @@ def test_login_page_with_its_stylesheet_stays_light(client):
     compressed = len(gzip.compress(html)) + len(gzip.compress(stylesheet))
     assert compressed < 4 * 1024, compressed
     assert "<script" not in html.decode()
+
+
+def test_a_wrong_phone_login_gets_a_plain_chinese_message(client):
+    learner(username="13912345678")
+    response = client.post(
+        reverse("accounts:login"), {"username": "13912345678", "password": "nope"}
+    )
+    html = response.content.decode()
+    assert "手机号（或用户名）或密码不对，请检查后再试。" in html
+    assert "请输入一个正确的" not in html  # Django's stock message
+
+
+def test_a_wrong_phone_login_in_english_is_english(client):
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "13912345678", "password": "nope"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "mobile number (or username) or password is wrong" in (
+        response.content.decode()
+    )
+
+
+def test_a_phone_number_typed_with_spaces_or_86_signs_in(client):
+    worker = learner(username="13912345678")
+    for typed in ("139 1234 5678", "+86 139-1234-5678"):
+        response = client.post(
+            reverse("accounts:login"),
+            {"username": typed, "password": DEFAULT_PASSWORD},
+        )
+        assert response.status_code == 302, typed
+        assert client.session["_auth_user_id"] == str(worker.pk)
+        client.logout()
+
+
+def test_nav_tabs_are_hidden_from_signed_out_visitors(client):
+    html = client.get(reverse("accounts:login")).content.decode()
+    assert 'aria-label="主导航"' not in html
+    client.force_login(learner())
+    html = client.get(reverse("accounts:account")).content.decode()
+    assert 'aria-label="主导航"' in html
+
+
+def test_admin_login_is_chinese_and_points_learners_to_their_sign_in(client):
+    html = client.get(reverse("wagtailadmin_login")).content.decode()
+    assert "<title>管理后台登录" in html
+    assert "登录微课堂管理后台" in html
+    assert f'href="{reverse("accounts:login")}"' in html
+    assert "Sign in" not in html
+    assert ">Password" not in html  # the label, from locale_wagtail/
+
+
+def test_a_signed_in_learner_on_the_admin_login_is_told_and_sent_home(client):
+    client.force_login(learner())
+    response = client.get(reverse("wagtailadmin_home"), follow=True)
+    html = response.content.decode()
+    assert "你的账号不能进入管理后台。" in html
+    assert 'href="/">返回学习首页' in html

@@ -175,3 +175,15 @@ def test_video_is_content_not_a_learner_record():
 
     # uploaded_by_user is authorship, not a learner's record.
     assert not is_learner_record(apps, "media", "video")
+
+
+def test_supervisors_get_no_lesson_materials_menu(client):
+    from tests.factories import neighbourhood, supervisor
+
+    boss = supervisor(org_unit=neighbourhood())
+    assert not boss.has_perm("lessons.view_topic")
+    assert not boss.has_perm("lessons.view_instructor")
+    client.force_login(boss)
+    assert "微课素材" not in client.get("/admin/").content.decode()
+    response = client.get("/admin/snippets/lessons/topic/")
+    assert response.status_code in (302, 403)
