@@ -39,7 +39,8 @@ from media.ffmpeg.probe import MediaLimits, probe_media  # noqa: E402
 from media.ffmpeg.process import run_process  # noqa: E402
 from media.ffmpeg.transcode import (  # noqa: E402
     FALLBACK_MAX_SHORT_SIDE,
-    POSTER_SHORT_SIDE,
+    POSTER_LONG_SIDE,
+    POSTER_QUALITY,
     audio_chain,
     audio_encoder_options,
     command_line,
@@ -157,13 +158,15 @@ def naive_pipeline(source: Path, out: Path, probe) -> None:
     )  # fmt: skip
 
     at = min(3.0, probe.duration * 0.25)
-    short = min(probe.width, probe.height, POSTER_SHORT_SIDE)
-    frame = upload(ss=f"{at:.3f}")[str(probe.video_index)].filter("scale", -2, short)
+    long = min(max(probe.width, probe.height), POSTER_LONG_SIDE)
+    size = (long, -2) if probe.width >= probe.height else (-2, long)
+    frame = upload(ss=f"{at:.3f}")[str(probe.video_index)].filter("scale", *size)
     run(
         command_line(
             ffmpeg.output(
                 frame, str(out / "poster.jpg"),
-                **{"frames:v": "1", "q:v": "3", "format": "image2", "update": "1"},
+                **{"frames:v": "1", "q:v": POSTER_QUALITY, "format": "image2",
+                   "update": "1"},
             ),
             ffmpeg_binary=FFMPEG,
         )

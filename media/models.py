@@ -231,8 +231,8 @@ class RetiredOutputs(models.Model):
     video = models.ForeignKey(
         Video, on_delete=models.CASCADE, related_name="retired_outputs"
     )
-    prefix = models.CharField(max_length=255, unique=True)
-    retired_at = models.DateTimeField(db_index=True)
+    prefix = models.CharField(_("输出目录"), max_length=255, unique=True)
+    retired_at = models.DateTimeField(_("替换时间"), db_index=True)
 
     class Meta:
         verbose_name = _("已替换的转码输出")

@@ -332,3 +332,26 @@ def test_timeout_stops_ffmpeg_and_leaves_no_process(tmp_path):
 def test_time_limit_scales_with_duration():
     assert transcode_timeout(1800) > transcode_timeout(60) * 10
     assert transcode_timeout(60) >= 60
+
+
+@pytest.mark.parametrize(
+    "width,height,scale",
+    [(1920, 1080, "640:-2"), (1080, 1920, "-2:640"), (320, 240, "320:-2")],
+)
+def test_the_poster_fits_640_px_on_its_long_side(width, height, scale):
+    import ffmpeg
+
+    from media.ffmpeg.probe import ProbeResult
+    from media.ffmpeg.transcode import poster_output
+
+    probe = ProbeResult(
+        format_name="mov", duration=10.0, size_bytes=1, has_video=True,
+        has_audio=False, width=width, height=height, rotation=0, video_codec="h264",
+        pix_fmt="yuv420p", frame_rate=25.0, is_vfr=False, audio_codec=None,
+        kind="video", video_index=0,
+    )  # fmt: skip
+    frame = ffmpeg.input("in.mp4")["0"]
+    args = poster_output(Path("/tmp/out"), frame, probe).get_args()
+    graph = args[args.index("-filter_complex") + 1]
+    assert f"scale={scale}" in graph
+    assert args[args.index("-q:v") + 1] == "5"
