@@ -19,6 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field, ValidationError, field_validator
 
+from config.api_kit import StrictSchema
 from lessons.selectors import lessons_for_learner
 from progress.services.events import EventData, Outcome, events_record
 
@@ -32,16 +33,17 @@ EventType = Literal[
 ]
 
 
-class PlayedIn(Schema):
+class PlayedIn(StrictSchema):
     start: float = Field(ge=0, le=86400)
     end: float = Field(ge=0, le=86400)
 
 
-class EventIn(Schema):
-    event_id: uuid.UUID
+class EventIn(StrictSchema):
+    # JSON carries the id and the time as strings.
+    event_id: uuid.UUID = Field(strict=False)
     lesson: int = Field(ge=1)
     type: EventType
-    client_time: datetime
+    client_time: datetime = Field(strict=False)
     block: str = Field(default="", max_length=64)
     position: float | None = Field(default=None, ge=0, le=86400)
     played: PlayedIn | None = None
@@ -65,7 +67,7 @@ class EventIn(Schema):
         return value
 
 
-class BatchIn(Schema):
+class BatchIn(StrictSchema):
     events: list[EventIn] = Field(min_length=1, max_length=MAX_EVENTS_PER_BATCH)
 
 

@@ -13,6 +13,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from pydantic import Field
 
+from config.api_kit import StrictSchema
 from quizzes import selectors
 from quizzes.services import (
     AttemptClosed,
@@ -53,7 +54,7 @@ class AttemptOut(Schema):
     questions: list[QuestionOut]
 
 
-class AnswerIn(Schema):
+class AnswerIn(StrictSchema):
     option_ids: list[int] = Field(max_length=6)
 
 
