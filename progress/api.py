@@ -19,7 +19,7 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Router, Schema, Status
 from pydantic import Field, ValidationError, field_validator
 
-from config.api_kit import StrictSchema
+from config.api_kit import StrictSchema, body_limit
 from lessons.selectors import lessons_for_learner
 from progress.services.events import EventData, Outcome, events_record
 
@@ -161,6 +161,7 @@ STATUS_OF = {Outcome.STORED: 200, Outcome.DUPLICATE: 200, Outcome.CONFLICT: 409}
         }
     },
 )
+@body_limit(MAX_BODY_BYTES)
 def record_events(request: HttpRequest):
     parsed = _parse(request)
     if isinstance(parsed, JsonResponse):

@@ -41,9 +41,12 @@ def quiz_placements_sync(*, lesson_id: int) -> None:
 
 def decision_choice_noticed(*, choice) -> bool:
     """A first choice at a decision tagged with a competency becomes evidence."""
-    from lessons.selectors import decision_block
+    from lessons.decisions import decision_block
     from quizzes.outcomes import evidence_for_decision
 
+    # Re-choices are practice: only the first choice is a judgement.
+    if not choice.is_first:
+        return False
     block = decision_block(lesson=choice.lesson, decision_id=choice.decision_id)
     if block is None:
         return False
