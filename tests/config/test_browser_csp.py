@@ -28,8 +28,10 @@ def wait_until(page, expression: str, timeout_ms: int = 30_000) -> None:
 
 
 def test_a_lesson_plays_and_decides_with_no_csp_violation(
-    strict_phone_page, live_server
+    strict_phone_page, live_server, settings
 ):
+    # Stream through hls.js (blob: media, its worker): the strictest case.
+    settings.LESSON_DIRECT_MP4_MAX_SECONDS = 0
     lesson = story_lesson(video=transcoded_video(duration=4, size="640x360"))
     page = strict_phone_page
     sign_in(page, live_server, learner())
