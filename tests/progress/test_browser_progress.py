@@ -119,6 +119,7 @@ def test_reopening_the_lesson_resumes_at_the_last_position(
         viewport={"width": 390, "height": 844},
         locale="zh-CN",
         base_url=live_server.url,
+        bypass_csp=True,  # wait_for_function evaluates a string
     )
     try:
         phone = other.new_page()

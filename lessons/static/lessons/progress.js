@@ -304,6 +304,13 @@ if (root) {
   const story = root.querySelector("[data-story]");
   if (story) trackStory(story);
   root.querySelectorAll("[data-practice-form]").forEach(practiceForm);
+  // Steps that arrive after a choice (story.js) may hold videos and the end card.
+  document.addEventListener("story:steps", (event) =>
+    (event.detail?.steps || []).forEach((step) => {
+      step.querySelectorAll("video").forEach((v) => tickers.push(trackVideo(v)));
+      step.querySelectorAll("[data-practice-form]").forEach(practiceForm);
+    }),
+  );
   setInterval(() => flush(), FLUSH_MS);
   addEventListener("online", () => {
     backoff = 0;
