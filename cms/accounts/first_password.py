@@ -44,6 +44,8 @@ def _exempt_paths() -> tuple[str, ...]:
         reverse("set_language"),
         reverse("healthz"),
         "/static/",
+        # Signed playback is authorised by its token and must not load the session.
+        "/play/",
     )
 
 
@@ -55,9 +57,9 @@ class FirstPasswordMiddleware:
         session = getattr(request, "session", None)
         if (
             session is not None
+            and not request.path_info.startswith(_exempt_paths())
             and session.get(SESSION_KEY)
             and request.user.is_authenticated
-            and not request.path_info.startswith(_exempt_paths())
         ):
             if request.path_info.startswith("/api/"):
                 return JsonResponse(
