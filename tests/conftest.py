@@ -18,6 +18,7 @@ from tests.deps import (
     require_binary,
     require_redis,
 )
+from tests.live_gate import LiveServerGate
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls that
 # tests make around it are still synchronous.
@@ -151,6 +152,30 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         os.killpg(proc.pid, 9)
         proc.wait()
     log.close()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server):
+    """pytest-django's live server behind a LiveServerGate (tests/live_gate.py)."""
+    httpd = live_server.thread.httpd
+    live_server.gate = LiveServerGate(httpd.get_app())
+    httpd.set_app(live_server.gate)
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_between_tests(request):
+    """Open the live server's gate for a test that uses it; afterwards, close it and
+    wait for the requests inside before the database is flushed (the flush is
+    transactional_db's teardown, which therefore has to come after this one)."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    server = request.getfixturevalue("live_server")
+    server.gate.open()
+    yield
+    server.gate.close_and_drain()
 
 
 @pytest.fixture(scope="session")
