@@ -393,6 +393,12 @@ CELERY_BEAT_SCHEDULE["progress-email-reminders"] = {
     "schedule": 10 * 60.0,
 }
 
+# Timed quiz attempts left open past their deadline are graded within a minute.
+CELERY_BEAT_SCHEDULE["quizzes-submit-expired-attempts"] = {
+    "task": "quizzes.tasks.submit_expired_attempts",
+    "schedule": 60.0,
+}
+
 # Dashboards: pre-aggregated figures follow the events within a minute.
 CELERY_BEAT_SCHEDULE["dashboards-refresh-dirty-stats"] = {
     "task": "dashboards.tasks.refresh_dirty_stats",
