@@ -52,8 +52,28 @@ class Seeded:
 
 
 def copy_rows(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> int:
-    """COPY rows into table (text format); returns the number of rows."""
+    """COPY rows into table (text format); returns the number of rows.
+
+    On SQLite (the embedded run) plain INSERTs in batches instead.
+    """
     count = 0
+    if connection.vendor != "postgresql":
+        columns = list(columns)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        with connection.cursor() as cursor:
+            batch = []
+            for row in rows:
+                batch.append(row)
+                count += 1
+                if len(batch) == 1000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+        return count
     with connection.cursor() as cursor:
         raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
         with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from cms.models import OrgUnit
@@ -25,6 +26,8 @@ from dashboards import sources
 from dashboards.models import (
     DirtyWorker,
     RefreshMark,
+    UnitLessonStat,
+    UnitWeekStat,
     WorkerLessonState,
     WorkerStat,
     WorkerWeekStat,
@@ -53,14 +56,16 @@ def stats_mark_dirty(*, user_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in user_ids})
     if not ids:
         return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO dashboards_dirtyworker (user_id, marked_at) "
-            "SELECT u, now() FROM unnest(%s::int[]) AS u "
-            "WHERE EXISTS (SELECT 1 FROM auth_user WHERE id = u) "
-            "ON CONFLICT (user_id) DO UPDATE SET marked_at = EXCLUDED.marked_at",
-            [ids],
-        )
+    from django.contrib.auth import get_user_model
+
+    now = timezone.now()
+    existing = get_user_model().objects.filter(pk__in=ids).values_list("pk", flat=True)
+    DirtyWorker.objects.bulk_create(
+        [DirtyWorker(user_id=pk, marked_at=now) for pk in existing],
+        update_conflicts=True,
+        unique_fields=["user"],
+        update_fields=["marked_at"],
+    )
 
 
 def stats_mark_all_dirty() -> None:
@@ -120,7 +125,14 @@ def stats_refresh_dirty(*, limit: int = 5000, now=None) -> int:
         if not marks:
             return 0
         _refresh([pk for pk, _ in marks])
-        # A mark made while we worked (a later marked_at) stays for the next run.
+        _unmark(marks)
+    return len(marks)
+
+
+def _unmark(marks: list[tuple[int, dt.datetime]]) -> None:
+    """Delete the marks just refreshed; a mark made while we worked (a later
+    marked_at) stays for the next run."""
+    if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 "DELETE FROM dashboards_dirtyworker d USING "
@@ -128,7 +140,13 @@ def stats_refresh_dirty(*, limit: int = 5000, now=None) -> int:
                 "WHERE d.user_id = m.user_id AND d.marked_at <= m.marked_at",
                 [[pk for pk, _ in marks], [at for _, at in marks]],
             )
-    return len(marks)
+        return
+    # The embedded run's SQLite: one query per group of marks.
+    for start in range(0, len(marks), 200):
+        condition = Q()
+        for pk, at in marks[start : start + 200]:
+            condition |= Q(user_id=pk, marked_at__lte=at)
+        DirtyWorker.objects.filter(condition).delete()
 
 
 def stats_refresh_workers(*, user_ids: Iterable[int]) -> None:
@@ -169,6 +187,9 @@ def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
 
 
 def _lock() -> None:
+    # SQLite (the embedded run) lets one writer at a time in anyway.
+    if connection.vendor != "postgresql":
+        return
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
 
@@ -311,8 +332,10 @@ def _rebuild_unit_tables() -> None:
             "started, completed, assigned_completed) SELECT u.id, t.lesson_id, t.a, "
             "t.s, t.c, t.ac FROM ("
             + levels(
-                "lesson_id, SUM(assigned::int) AS a, SUM(started::int) AS s, "
-                "SUM(completed::int) AS c, SUM((assigned AND completed)::int) AS ac",
+                "lesson_id, SUM(CASE WHEN assigned THEN 1 ELSE 0 END) AS a, "
+                "SUM(CASE WHEN started THEN 1 ELSE 0 END) AS s, "
+                "SUM(CASE WHEN completed THEN 1 ELSE 0 END) AS c, "
+                "SUM(CASE WHEN assigned AND completed THEN 1 ELSE 0 END) AS ac",
                 "dashboards_workerlessonstate",
                 "lesson_id",
             )
@@ -349,19 +372,17 @@ def _apply_unit_deltas(week_delta, lesson_delta) -> None:
         lesson_rows,
     )
     # Rows that fell to nothing go, so that a unit's table holds only real weeks.
-    with connection.cursor() as cursor:
-        if week_rows:
-            cursor.execute(
-                "DELETE FROM dashboards_unitweekstat WHERE active_workers = 0 "
-                "AND org_unit_id = ANY(%s)",
-                [sorted({row[0] for row in week_rows})],
-            )
-        if lesson_rows:
-            cursor.execute(
-                "DELETE FROM dashboards_unitlessonstat WHERE assigned = 0 "
-                "AND started = 0 AND completed = 0 AND org_unit_id = ANY(%s)",
-                [sorted({row[0] for row in lesson_rows})],
-            )
+    if week_rows:
+        UnitWeekStat.objects.filter(
+            active_workers=0, org_unit_id__in={row[0] for row in week_rows}
+        ).delete()
+    if lesson_rows:
+        UnitLessonStat.objects.filter(
+            assigned=0,
+            started=0,
+            completed=0,
+            org_unit_id__in={row[0] for row in lesson_rows},
+        ).delete()
 
 
 def _upsert_add(table, keys, sums, rows) -> None:
