@@ -123,6 +123,29 @@ def video_sources(
     )
 
 
+def poster_url_for_request(*, video: Video, request, page) -> str | None:
+    """The signed poster of a ready video shown by a live page (a lesson card).
+
+    No caption query, unlike video_sources: a feed signs a poster per card.
+    """
+    user = getattr(request, "user", None)
+    session_key = getattr(getattr(request, "session", None), "session_key", "")
+    if not (user is not None and user.is_authenticated and session_key):
+        return None
+    if page is None or not page.live or not video.is_ready:
+        return None
+    prefix = (video.output_prefix or "") + "/"
+    if (
+        not video.poster_name.startswith(prefix)
+        or not prefix.startswith(OUTPUTS_ROOT + "/")
+        or "." in video.output_prefix
+        or "~" in video.output_prefix
+    ):
+        return None
+    token = play_token(video=video, session_key=session_key, page_id=page.pk)
+    return play_url(token, video.poster_name[len(prefix) :])
+
+
 def video_sources_for_request(
     *, video: Video, request, page=None
 ) -> VideoSources | None:

@@ -14,7 +14,11 @@ viewer may not have it.
 
 from django import template
 
-from media.delivery import VideoSources, video_sources_for_request
+from media.delivery import (
+    VideoSources,
+    poster_url_for_request,
+    video_sources_for_request,
+)
 
 register = template.Library()
 
@@ -27,3 +31,13 @@ def video_sources(context, video) -> VideoSources | None:
     return video_sources_for_request(
         video=video, request=request, page=context.get("page")
     )
+
+
+@register.simple_tag(takes_context=True)
+def video_poster_url(context, video, page) -> str | None:
+    """{% video_poster_url video lesson as poster %}: the poster, signed for the
+    viewer and the live lesson that shows the video (cards in a feed)."""
+    request = context.get("request")
+    if video is None or request is None:
+        return None
+    return poster_url_for_request(video=video, request=request, page=page)

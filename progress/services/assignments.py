@@ -176,7 +176,16 @@ def assignments_for_worker(user) -> QuerySet[Assignment]:
     step = OrgUnit.steplen
     ancestors = [unit.path[:end] for end in range(step, len(unit.path) + 1, step)]
     by_unit = Q(org_units__isnull=True) | Q(org_units__path__in=ancestors)
-    by_position = Q(positions=[]) | Q(positions__contains=[profile.position])
+    # In Python, not a JSON containment lookup, which SQLite (the embedded run)
+    # lacks; the open assignments that name positions are few.
+    fitting = [
+        pk
+        for pk, positions in Assignment.objects.filter(closed=False)
+        .exclude(positions=[])
+        .values_list("pk", "positions")
+        if profile.position in positions
+    ]
+    by_position = Q(positions=[]) | Q(pk__in=fitting)
     return (
         Assignment.objects.filter(closed=False)
         .filter(by_unit)
