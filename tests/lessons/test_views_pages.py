@@ -98,6 +98,19 @@ def test_after_choosing_the_page_shows_the_chosen_branch(client, worker):
     assert "第二天,杂物又出现了。" not in html  # skipped by the jump
 
 
+def test_a_finished_story_shows_its_key_points_once_in_the_end_card(client, worker):
+    lesson = story_lesson()
+    decision_record(
+        user=worker, lesson=lesson, decision_id=decision_id_of(lesson), option_index=0
+    )
+
+    html = client.get(lesson.url).content.decode()
+
+    assert html.count("组先议,小区续议,三委再议") == 1
+    end_card = html[html.index('id="lesson-end"') :]
+    assert "组先议,小区续议,三委再议" in end_card
+
+
 def test_after_the_option_without_a_jump_the_story_goes_on_in_order(client, worker):
     lesson = story_lesson()
     decision_record(

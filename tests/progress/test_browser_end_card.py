@@ -61,7 +61,7 @@ def test_the_end_card_closes_the_lesson_and_the_course_shows_it_finished(
     page.get_by_role("button", name="就这么办").click()
     page.locator("[data-outcome][data-chosen]").wait_for(state="attached")
     press_continue(page)  # to the meeting scene
-    press_continue(page, times=3)  # key points, practice, then the end card
+    press_continue(page)  # the end card, which holds the key points and practice
     end.wait_for()
     end.scroll_into_view_if_needed()
     assert end.get_by_text("组先议，小区续议，三委再议").is_visible()
