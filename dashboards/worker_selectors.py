@@ -143,12 +143,28 @@ def _lesson_rows(items, progress_rows) -> list[dict]:
     from progress.models import LessonProgress
 
     assigned = {pk for item in items for pk in item.lesson_ids}
+    # Assigned lessons never opened are listed too, after the ones under way.
+    missing = assigned - {r.lesson_id for r in progress_rows}
+    unopened = list(
+        LessonPage.objects.filter(pk__in=missing)
+        .order_by("path")
+        .values_list("pk", "title", "path")
+    )
+    # The course is the lesson's parent page (LessonProgress.course is only a
+    # copy, empty on rows written before it existed): one query for all.
+    step = LessonPage.steplen
+    paths = [r.lesson.path for r in progress_rows] + [p for _pk, _t, p in unopened]
+    courses = dict(
+        Page.objects.filter(path__in={path[:-step] for path in paths}).values_list(
+            "path", "title"
+        )
+    )
     rows = []
     for r in progress_rows:
         rows.append(
             {
                 "lesson_id": r.lesson_id,
-                "course": r.course.title if r.course else "",
+                "course": courses.get(r.lesson.path[:-step], ""),
                 "lesson": r.lesson.title,
                 "assigned": _yes_no(r.lesson_id in assigned),
                 "status": r.status,
@@ -161,37 +177,23 @@ def _lesson_rows(items, progress_rows) -> list[dict]:
                 "completed_at": r.completed_at,
             }
         )
-    # Assigned lessons never opened: listed too, after the ones under way.
-    missing = assigned - {r.lesson_id for r in progress_rows}
-    if missing:
-        lessons = list(
-            LessonPage.objects.filter(pk__in=missing)
-            .order_by("path")
-            .values_list("pk", "title", "path")
+    for pk, title, path in unopened:
+        rows.append(
+            {
+                "lesson_id": pk,
+                "course": courses.get(path[:-step], ""),
+                "lesson": title,
+                "assigned": _yes_no(True),
+                "status": "",
+                "status_label": gettext("未开始"),
+                "percent": 0,
+                "watched_minutes": 0.0,
+                "learning_minutes": 0.0,
+                "first_activity_at": None,
+                "last_activity_at": None,
+                "completed_at": None,
+            }
         )
-        step = LessonPage.steplen
-        parents = dict(
-            Page.objects.filter(
-                path__in={path[:-step] for _pk, _title, path in lessons}
-            ).values_list("path", "title")
-        )
-        for pk, title, path in lessons:
-            rows.append(
-                {
-                    "lesson_id": pk,
-                    "course": parents.get(path[:-step], ""),
-                    "lesson": title,
-                    "assigned": _yes_no(True),
-                    "status": "",
-                    "status_label": gettext("未开始"),
-                    "percent": 0,
-                    "watched_minutes": 0.0,
-                    "learning_minutes": 0.0,
-                    "first_activity_at": None,
-                    "last_activity_at": None,
-                    "completed_at": None,
-                }
-            )
     return rows
 
 
@@ -223,7 +225,7 @@ def _ledger_rows(ledger_rows, habit, period: Period) -> list[dict]:
                     "lessons_completed": 0,
                 },
             )
-            row["note"] = gettext("补签（不中断连续学习）")
+            row["note"] = gettext("补签日")
     return sorted(by_day.values(), key=lambda r: r["day"], reverse=True)
 
 
@@ -465,9 +467,9 @@ def worker_tables(record: WorkerRecord) -> list[Table]:
                 Col("first_score", _("首次得分"), "score"),
                 Col("best_score", _("最高分"), "score"),
                 Col("latest_score", _("最近得分"), "score"),
+                Col("gain", _("前后测增益"), "ratio"),
                 Col("passed", _("已通过"), "text"),
                 Col("passed_at", _("通过时间"), "datetime"),
-                Col("gain", _("前后测增益"), "ratio"),
             ],
             rows=record.outcomes,
             note=_(

@@ -176,10 +176,10 @@ def worker_assignment_items(
 
 
 def worker_lesson_progress(*, viewer, worker) -> QuerySet[LessonProgress]:
-    """A worker's lesson rows (with lesson and course), newest activity first."""
+    """A worker's lesson rows (with the lesson), newest activity first."""
     return (
         LessonProgress.objects.filter(user__in=people_for(viewer), user=worker)
-        .select_related("lesson", "course")
+        .select_related("lesson")
         .order_by("-last_activity_at", "lesson_id")
     )
 
