@@ -183,6 +183,24 @@ def test_ledger_minutes_per_day_match_raw_rows(data):
         )
 
 
+def test_weekly_rows_match_the_raw_ledger_and_completions(data):
+    for who in ("w1", "w2", "w3", "w4"):
+        user = data.people[who]
+        for row in record_of(data, who).weeks:
+            days = (row["week"], row["week"] + dt.timedelta(days=6))
+            seconds = sum(
+                round(r.watched_seconds + r.read_seconds)
+                for r in DailyLearning.objects.filter(user=user, day__range=days)
+            )
+            done = [
+                r
+                for r in LessonProgress.objects.filter(user=user, status="completed")
+                if days[0] <= local_day(r.completed_at) <= days[1]
+            ]
+            assert row["learning_hours"] == pytest.approx(seconds / 3600), who
+            assert row["completions"] == len(done), who
+
+
 def test_streak_counts_days_in_a_row_and_the_freeze_day(data):
     record = record_of(data, "w2")
     missed = data.today - dt.timedelta(days=3)
