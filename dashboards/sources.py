@@ -93,9 +93,9 @@ def fill_activity(workers: dict[int, RawWorker], *, now=None) -> None:
     from django.utils import timezone
 
     from progress.models import Assignment, DailyLearning, LessonProgress
+    from progress.selectors import work_item
     from progress.services.assignments import (
         State,
-        _item,
         assignment_lesson_ids,
         assignment_targets,
     )
@@ -140,7 +140,12 @@ def fill_activity(workers: dict[int, RawWorker], *, now=None) -> None:
                 for lesson, (done, at) in progress[user_id].items()
                 if done and at
             }
-            item = _item(assignment, lesson_ids, completed, today)
+            item = work_item(
+                assignment=assignment,
+                lesson_ids=lesson_ids,
+                completed=completed,
+                today=today,
+            )
             assigned[user_id] |= set(lesson_ids)
             done_in_cycle[user_id] |= set(item.done_ids)
             if item.state == State.OVERDUE:

@@ -19,7 +19,7 @@ class Col:
     key: str
     heading: str
     # "int", "percent" (0..100), "ratio" (0..1 shown as %), "hours", "score",
-    # "datetime", "date", "text"
+    # "minutes", "datetime", "date", "text"
     kind: str = "int"
     sortable: bool = False
 
@@ -43,7 +43,7 @@ class Table:
             return ""
         if col.kind == "ratio":
             return round(100 * value, 1)
-        if col.kind in ("hours", "score", "percent"):
+        if col.kind in ("hours", "score", "percent", "minutes"):
             return round(value, 1)
         if col.kind == "datetime" and isinstance(value, dt.datetime):
             return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
@@ -57,7 +57,7 @@ class Table:
             return f"{100 * value:.1f}%"
         if col.kind == "percent":
             return f"{value:.1f}%"
-        if col.kind in ("hours", "score"):
+        if col.kind in ("hours", "score", "minutes"):
             return f"{value:.1f}"
         if col.kind == "datetime" and isinstance(value, dt.datetime):
             return formats.date_format(timezone.localtime(value), "Y-m-d H:i")

@@ -383,20 +383,25 @@ class WorkerView(DashboardView):
     def file_label(self):
         return f"{self.get_page_subtitle()}_{self.worker.profile.org_unit.name}"
 
+    @cached_property
+    def record(self):
+        from dashboards import worker_selectors
+
+        return worker_selectors.worker_record(
+            viewer=self.request.user, worker=self.worker, period=self.period
+        )
+
     def get_tables(self):
         from dashboards import worker_selectors
 
-        return worker_selectors.worker_tables(
-            viewer=self.request.user, worker=self.worker, period=self.period
-        )
+        return worker_selectors.worker_tables(self.record)
 
     def get_context_data(self, **kwargs):
         from dashboards import worker_selectors
 
         context = super().get_context_data(**kwargs)
-        context["cards"] = worker_selectors.worker_cards(
-            viewer=self.request.user, worker=self.worker, period=self.period
-        )
+        context["cards"] = worker_selectors.worker_cards(self.record)
+        context["habit"] = self.record.habit
         unit = self.worker.profile.org_unit
         context["breadcrumb_units"] = unit_crumbs(self.request.user, unit, self.period)
         return context

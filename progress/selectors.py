@@ -2,7 +2,8 @@
 habit (streak, weekly goal) and the 学时 ledger; each takes the viewer.
 
 Learners only ever read their own rows here; supervisors' reads start from
-cms.scoping (learning_ledger_for).
+cms.scoping (learning_ledger_for and the worker_* reads behind the dashboards'
+worker page).
 """
 
 from __future__ import annotations
@@ -15,7 +16,15 @@ from django.utils import timezone
 
 from cms.scoping import people_for
 from progress.models import DailyLearning, Habit, LessonProgress
-from progress.services.assignments import WorkItem, today_local, worker_work_items
+from progress.services.assignments import (
+    WorkItem,
+    today_local,
+    worker_work_items,
+)
+from progress.services.assignments import (
+    # Public for dashboards, which judge many workers from rows fetched in bulk.
+    work_item as work_item,
+)
 
 FEED_CONTINUE_LIMIT = 5
 FEED_DUE_LIMIT = 5
@@ -51,6 +60,8 @@ class HabitSummary:
     week_done: int
     weekly_goal: int
     learned_today: bool
+    # The missed days the streak forgave (one a month), newest first.
+    freeze_days: tuple[date, ...] = ()
 
     @property
     def week_goal_met(self) -> bool:
@@ -66,14 +77,21 @@ class FeedProgress:
     lessons: dict = field(default_factory=dict)
 
 
-def streak_days(days: set[date], today: date) -> tuple[int, bool]:
+@dataclass(frozen=True)
+class StreakRun:
+    streak: int  # days learned in the run
+    freeze_days: tuple[date, ...]  # missed days forgiven inside it, newest first
+    freeze_used_this_month: bool
+
+
+def streak_run(days: set[date], today: date) -> StreakRun:
     """Days in a row with learning up to today; one missed day a month is forgiven.
 
-    Today not learned yet does not break the streak. Returns (streak, whether
-    this month's freeze day is used).
+    Today not learned yet does not break the streak.
     """
     day = today if today in days else today - timedelta(days=1)
     streak = 0
+    frozen: list[date] = []
     frozen_months: set[tuple[int, int]] = set()
     while True:
         if day in days:
@@ -84,39 +102,85 @@ def streak_days(days: set[date], today: date) -> tuple[int, bool]:
             and streak > 0
         ):
             frozen_months.add((day.year, day.month))
+            frozen.append(day)
         else:
             break
         day -= timedelta(days=1)
-    return streak, (today.year, today.month) in frozen_months
+    return StreakRun(
+        streak=streak,
+        freeze_days=tuple(frozen),
+        freeze_used_this_month=(today.year, today.month) in frozen_months,
+    )
+
+
+def streak_days(days: set[date], today: date) -> tuple[int, bool]:
+    """(streak, whether this month's freeze day is used): see streak_run."""
+    run = streak_run(days, today)
+    return run.streak, run.freeze_used_this_month
 
 
 def habit_for(*, viewer, today: date | None = None) -> HabitSummary | None:
     if not viewer.is_authenticated:
         return None
-    today = today or today_local()
+    return _habit(user_id=viewer.pk, today=today or today_local())
+
+
+def worker_habit_for(
+    *, viewer, worker, today: date | None = None
+) -> HabitSummary | None:
+    """A worker's streak and weekly goal for someone who may see them (else None)."""
+    if not people_for(viewer).filter(pk=worker.pk).exists():
+        return None
+    return _habit(user_id=worker.pk, today=today or today_local())
+
+
+def _habit(*, user_id: int, today: date) -> HabitSummary:
     since = today - timedelta(days=400)
-    rows = DailyLearning.objects.filter(user=viewer, day__gte=since).values_list(
+    rows = DailyLearning.objects.filter(user_id=user_id, day__gte=since).values_list(
         "day", "watched_seconds", "read_seconds"
     )
     days = {day for day, watched, read in rows if watched + read > 0}
-    streak, frozen = streak_days(days, today)
+    run = streak_run(days, today)
     week_start = today - timedelta(days=today.weekday())
     week_done = (
-        DailyLearning.objects.filter(user=viewer, day__gte=week_start).aggregate(
+        DailyLearning.objects.filter(user_id=user_id, day__gte=week_start).aggregate(
             n=Sum("lessons_completed")
         )["n"]
         or 0
     )
     goal = (
-        Habit.objects.filter(user=viewer).values_list("weekly_goal", flat=True).first()
+        Habit.objects.filter(user_id=user_id)
+        .values_list("weekly_goal", flat=True)
+        .first()
         or Habit.DEFAULT_WEEKLY_GOAL
     )
     return HabitSummary(
-        streak=streak,
-        freeze_used_this_month=frozen,
+        streak=run.streak,
+        freeze_used_this_month=run.freeze_used_this_month,
         week_done=week_done,
         weekly_goal=goal,
         learned_today=today in days,
+        freeze_days=run.freeze_days,
+    )
+
+
+def worker_assignment_items(
+    *, viewer, worker, today: date | None = None
+) -> list[WorkItem]:
+    """A worker's assignments as they stand (worker_work_items), for someone who
+    may see the worker; [] for anyone else. Bounded: a handful of queries
+    whatever the number of assignments."""
+    if not people_for(viewer).filter(pk=worker.pk).exists():
+        return []
+    return worker_work_items(user=worker, today=today)
+
+
+def worker_lesson_progress(*, viewer, worker) -> QuerySet[LessonProgress]:
+    """A worker's lesson rows (with the lesson), newest activity first."""
+    return (
+        LessonProgress.objects.filter(user__in=people_for(viewer), user=worker)
+        .select_related("lesson")
+        .order_by("-last_activity_at", "lesson_id")
     )
 
 

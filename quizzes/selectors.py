@@ -304,6 +304,28 @@ def course_tests(*, course) -> tuple[Quiz | None, Quiz | None]:
     )
 
 
+def course_test_pairs(*, course_ids) -> dict[int, tuple[int, int]]:
+    """course id -> (pre-test id, post-test id) for courses with both, in one query.
+
+    The same pairing as course_tests: the first quiz of each kind by id.
+    """
+    tests: dict[int, dict[str, int]] = {}
+    for pk, course_id, kind in (
+        Quiz.objects.filter(
+            course_id__in=list(course_ids),
+            kind__in=[Quiz.Kind.PRE_TEST, Quiz.Kind.POST_TEST],
+        )
+        .order_by("pk")
+        .values_list("pk", "course_id", "kind")
+    ):
+        tests.setdefault(course_id, {}).setdefault(kind, pk)
+    return {
+        course_id: (kinds[Quiz.Kind.PRE_TEST], kinds[Quiz.Kind.POST_TEST])
+        for course_id, kinds in tests.items()
+        if len(kinds) == 2
+    }
+
+
 def worker_gains(*, viewer, course, user_ids=None) -> list[WorkerGain]:
     """Pre-to-post normalised gain per worker, from first attempts of both tests.
 

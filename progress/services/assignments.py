@@ -143,6 +143,54 @@ def assignment_lesson_ids(assignment: Assignment) -> tuple[int, ...]:
     return tuple(ids)
 
 
+def assignments_lesson_ids(assignments) -> dict[int, tuple[int, ...]]:
+    """assignment_lesson_ids for many assignments in two queries (not two each).
+
+    The same order: each course's live lessons in tree order, then the
+    assignment's own lessons not already in it.
+    """
+    from lessons.models import LessonPage
+
+    assignments = list(assignments)
+    if not assignments:
+        return {}
+    courses = {a.course_id for a in assignments if a.course_id}
+    by_course: dict[int, list[int]] = {pk: [] for pk in courses}
+    if courses:
+        from wagtail.models import Page
+
+        paths = dict(Page.objects.filter(pk__in=courses).values_list("path", "pk"))
+        step = LessonPage.steplen
+        condition = Q(pk__in=[])
+        for path in paths:
+            condition |= Q(path__startswith=path, depth=len(path) // step + 1)
+        for pk, path in (
+            LessonPage.objects.live()
+            .public()
+            .filter(condition)
+            .order_by("path")
+            .values_list("pk", "path")
+        ):
+            by_course[paths[path[:-step]]].append(pk)
+    through = Assignment.lessons.through
+    live = LessonPage.objects.live().public()
+    extra: dict[int, list[int]] = {}
+    for assignment_id, lesson_id in (
+        through.objects.filter(
+            assignment_id__in=[a.pk for a in assignments], lessonpage__in=live
+        )
+        .order_by("lessonpage__path")
+        .values_list("assignment_id", "lessonpage_id")
+    ):
+        extra.setdefault(assignment_id, []).append(lesson_id)
+    out = {}
+    for a in assignments:
+        ids = list(by_course.get(a.course_id, [])) if a.course_id else []
+        ids += [pk for pk in extra.get(a.pk, []) if pk not in ids]
+        out[a.pk] = tuple(ids)
+    return out
+
+
 def _target_condition(assignment: Assignment, prefix: str = "profile__") -> Q:
     condition = Q()
     units = list(assignment.org_units.all())
@@ -215,12 +263,19 @@ def _cycle(assignment: Assignment, today: date) -> list[tuple[date, date | None]
     return [(prev, before_prev), (nxt, prev)]
 
 
-def _item(
+def work_item(
+    *,
     assignment: Assignment,
     lesson_ids: tuple[int, ...],
     completed: dict[int, datetime],
     today: date,
 ) -> WorkItem:
+    """One worker's standing on an assignment from their completion times.
+
+    Pure (no query): callers that judge many workers or assignments fetch the
+    lesson ids and completion times in bulk and call this per pair.
+    """
+
     def done_after(start: date | None) -> frozenset[int]:
         return frozenset(
             pk
@@ -271,12 +326,14 @@ def _completed_at(user_ids, lesson_ids) -> dict[int, dict[int, datetime]]:
 def worker_work_items(*, user, today: date | None = None) -> list[WorkItem]:
     """The worker's own assignments, overdue first, then due soon, open, done."""
     today = today or today_local()
-    assignments = list(assignments_for_worker(user).prefetch_related("org_units"))
-    lesson_ids = {a.pk: assignment_lesson_ids(a) for a in assignments}
+    assignments = list(assignments_for_worker(user))
+    lesson_ids = assignments_lesson_ids(assignments)
     every_lesson = {pk for ids in lesson_ids.values() for pk in ids}
     completed = _completed_at([user.pk], every_lesson).get(user.pk, {})
     items = [
-        _item(a, lesson_ids[a.pk], completed, today)
+        work_item(
+            assignment=a, lesson_ids=lesson_ids[a.pk], completed=completed, today=today
+        )
         for a in assignments
         if lesson_ids[a.pk]
     ]
@@ -299,7 +356,12 @@ def assignment_worker_items(
     lesson_ids = assignment_lesson_ids(assignment)
     completed = _completed_at(users, lesson_ids)
     return {
-        user_id: _item(assignment, lesson_ids, completed.get(user_id, {}), today)
+        user_id: work_item(
+            assignment=assignment,
+            lesson_ids=lesson_ids,
+            completed=completed.get(user_id, {}),
+            today=today,
+        )
         for user_id in users
     }
 

@@ -147,8 +147,8 @@ def reminders_create(*, now: datetime | None = None) -> int:
 def _items_for_all(assignment, targets, today) -> dict[int, WorkItem]:
     from progress.services.assignments import (
         _completed_at,
-        _item,
         assignment_lesson_ids,
+        work_item,
     )
 
     user_ids = list(targets.values_list("pk", flat=True))
@@ -157,7 +157,12 @@ def _items_for_all(assignment, targets, today) -> dict[int, WorkItem]:
         return {}
     completed = _completed_at(user_ids, lesson_ids)
     return {
-        pk: _item(assignment, lesson_ids, completed.get(pk, {}), today)
+        pk: work_item(
+            assignment=assignment,
+            lesson_ids=lesson_ids,
+            completed=completed.get(pk, {}),
+            today=today,
+        )
         for pk in user_ids
     }
 
