@@ -14,6 +14,7 @@ from progress.services.reminders import (
     notifications_clear_all,
     notifications_for,
 )
+from quizzes.selectors import worker_mastery, worker_quiz_outcomes
 
 
 @login_required
@@ -25,6 +26,18 @@ def me(request: HttpRequest) -> HttpResponse:
             "notifications": list(notifications_for(viewer=request.user)[:50]),
             "habit": habit_for(viewer=request.user),
             "ledger": own_ledger(viewer=request.user),
+            # The worker's own measured outcomes: scores per quiz, mastery per
+            # competency (the same rows their supervisor's dashboard reads).
+            "quiz_outcomes": list(
+                worker_quiz_outcomes(
+                    viewer=request.user, user_ids=[request.user.pk]
+                ).order_by("-updated_at")[:20]
+            ),
+            "mastery": list(
+                worker_mastery(viewer=request.user, user_ids=[request.user.pk])
+                .filter(evidence_count__gt=0)
+                .order_by("competency__sort_order", "competency__name")
+            ),
         },
     )
 
