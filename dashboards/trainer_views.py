@@ -11,7 +11,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from cms.scoping import aggregate_scope_root
@@ -27,13 +27,20 @@ ITEM_ANALYSIS_PERMISSION = "quizzes.change_quiz"
 
 def _small_note(*figures: tuple[str, int | None]) -> str:
     """Names the figures resting on fewer than SMALL_N workers."""
-    names = [str(name) for name, n in figures if sel.small(n)]
+    # A figure nobody is behind shows "–" already: nothing to warn about.
+    names = [str(name) for name, n in figures if n and sel.small(n)]
     if not names:
         return ""
-    return gettext("人数少于%(n)d：%(figures)s") % {
+    return gettext("%(figures)s：不足%(n)d人，仅供参考") % {
         "n": sel.SMALL_N,
         "figures": "、".join(names),
     }
+
+
+def _sentences(*parts: str) -> str:
+    """Sentences of a note: Chinese runs them together, other languages space them."""
+    sep = "" if (get_language() or "").startswith("zh") else " "
+    return sep.join(str(p) for p in parts if p)
 
 
 def _clock(seconds: float) -> str:
@@ -248,16 +255,12 @@ class TrainerLessonView(TrainerView):
             chart=charts.bar_chart(
                 [(r["stage"], r["workers"]) for r in rows], title=gettext("学习漏斗")
             ),
-            note=" ".join(
-                p
-                for p in (
-                    gettext(
-                        "视频看过一半：已看片段（去重）达到本课视频总长的一半；"
-                        "通过测验：通过本课全部测验。“–”表示本课没有视频或测验。"
-                    ),
-                    _small_note((_("打开人数"), f.opened)),
-                )
-                if p
+            note=_sentences(
+                gettext(
+                    "视频看过一半：已看片段（去重）达到本课视频总长的一半；"
+                    "通过测验：通过本课全部测验。“–”表示本课没有视频或测验。"
+                ),
+                _small_note((_("打开人数"), f.opened)),
             ),
         )
 
@@ -302,17 +305,13 @@ class TrainerLessonView(TrainerView):
             )
             if video.viewers
             else None,
-            note=" ".join(
-                p
-                for p in (
-                    gettext(
-                        "观看人数 %(n)d：看过这段视频任何部分的社工；"
-                        "某时段内看过至少一半即算仍在观看。"
-                    )
-                    % {"n": video.viewers},
-                    _small_note((_("观看人数"), video.viewers)),
+            note=_sentences(
+                gettext(
+                    "观看人数 %(n)d：看过这段视频任何部分的社工；"
+                    "某时段内看过至少一半即算仍在观看。"
                 )
-                if p
+                % {"n": video.viewers},
+                _small_note((_("观看人数"), video.viewers)),
             ),
         )
 
@@ -358,17 +357,13 @@ class TrainerLessonView(TrainerView):
             )
             if decision.choosers
             else None,
-            note=" ".join(
-                p
-                for p in (
-                    gettext(
-                        "第一次选择（计分）%(first)d 人；改选过的 %(again)d 人，"
-                        "改选单独计数，不计入分布。"
-                    )
-                    % {"first": decision.choosers, "again": decision.rechoosers},
-                    _small_note((_("第一次选择人数"), decision.choosers)),
+            note=_sentences(
+                gettext(
+                    "第一次选择（计分）%(first)d 人；改选过的 %(again)d 人，"
+                    "改选单独计数，不计入分布。"
                 )
-                if p
+                % {"first": decision.choosers, "again": decision.rechoosers},
+                _small_note((_("第一次选择人数"), decision.choosers)),
             ),
         )
 

@@ -176,7 +176,7 @@ def test_small_n_is_flagged_beside_the_figure(client, data):
     client.force_login(data.people["trainer"])
     rows = list(csv.reader(csv_of(client, lessons_url(), "funnel")))
     notes = {r[0]: r[-1] for r in rows[1:]}
-    assert "人数少于10" in notes["楼组自治"]
+    assert "不足10人" in notes["楼组自治"]
 
 
 def test_ten_workers_behind_a_figure_carry_no_small_n_flag(client, data):
@@ -186,7 +186,7 @@ def test_ten_workers_behind_a_figure_carry_no_small_n_flag(client, data):
     client.force_login(data.people["trainer"])
     rows = list(csv.reader(csv_of(client, lessons_url(), "funnel")))
     notes = {r[0]: r[-1] for r in rows[1:]}
-    assert notes["睦邻门"] == "" and "人数少于10" in notes["电梯加装调解"]
+    assert notes["睦邻门"] == "" and "不足10人" in notes["电梯加装调解"]
 
 
 def more_lessons(count):
@@ -218,3 +218,10 @@ def test_the_lesson_page_runs_a_bounded_number_of_queries(
     client.force_login(data.people["trainer"])
     with django_assert_max_num_queries(30):
         assert client.get(lesson_url(data.lessons["l1"])).status_code == 200
+
+
+@pytest.mark.parametrize("who", ["trainer", "sup_jiangpu", "admin"])
+def test_the_admin_menu_offers_lesson_analytics(client, data, who):
+    client.force_login(data.people[who])
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert lessons_url() in html
