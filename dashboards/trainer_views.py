@@ -152,7 +152,7 @@ class TrainerLessonsView(TrainerView):
                 Col("lessons", _("微课数")),
                 Col("completion_rate", _("完成率"), "ratio"),
                 Col("completion_workers", _("完成率人数")),
-                Col("score", _("首次测验平均分"), "score"),
+                Col("score", _("首次平均分"), "score"),
                 Col("score_workers", _("测验人数")),
                 Col("gain", _("前后测增益"), "ratio"),
                 Col("gain_workers", _("增益人数")),
