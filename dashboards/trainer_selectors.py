@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Avg, Case, Count, FloatField, Q, Value, When
+from django.db.models import Avg, Count, Q
 
 from cms.scoping import aggregate_people_for
 from lessons.models import CoursePage, Instructor, LessonPage
@@ -123,6 +123,21 @@ class Funnel:
         return _ratio(self.completed, self.opened)
 
 
+def _people_sql(people) -> tuple[str, tuple]:
+    """The scoped people as a SQL subquery (for the set-based queries below)."""
+    try:
+        sql, params = people.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a viewer who may see nobody's learning
+        return "SELECT NULL::integer WHERE FALSE", ()
+    return sql, tuple(params)
+
+
+def _rows(sql: str, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        return cursor.fetchall()
+
+
 def lesson_funnels(*, viewer, lessons: list[LessonRef]) -> dict[int, Funnel]:
     """Distinct workers per stage and lesson (lessons nobody opened: zeros).
 
@@ -131,77 +146,116 @@ def lesson_funnels(*, viewer, lessons: list[LessonRef]) -> dict[int, Funnel]:
       the lesson's video seconds;
     - completed: the progress rule's completion;
     - quiz passed: passed every quiz placed in the lesson (QuizOutcome).
+
+    Two queries whatever the number of lessons: each lesson's half-time goes in
+    as an array joined to the progress rows (a CASE per lesson was ten times
+    slower at district scale).
     """
-    people = aggregate_people_for(viewer)
+    people_sql, people_params = _people_sql(aggregate_people_for(viewer))
     ids = [lesson.pk for lesson in lessons]
+    if not ids:
+        return {}
     halves = [
-        When(lesson_id=lesson.pk, then=Value(HALF * lesson.video_seconds - 1e-6))
+        HALF * lesson.video_seconds - 1e-6 if lesson.videos else None
         for lesson in lessons
-        if lesson.videos
     ]
-    annotations = dict(
-        opened=Count("pk"),
-        completed=Count("pk", filter=Q(status=LessonProgress.Status.COMPLETED)),
-    )
-    if halves:
-        annotations["half"] = Count(
-            "pk",
-            filter=Q(
-                watched_seconds__gte=Case(
-                    *halves, default=Value(None), output_field=FloatField()
-                )
-            ),
+    progress = LessonProgress._meta.db_table
+    found = {
+        lesson_id: (opened, half, completed)
+        for lesson_id, opened, half, completed in _rows(
+            f"""
+            SELECT p.lesson_id, COUNT(*),
+                   COUNT(*) FILTER (WHERE p.watched_seconds >= h.seconds),
+                   COUNT(*) FILTER (WHERE p.status = %s)
+            FROM {progress} p
+            JOIN unnest(%s::integer[], %s::float8[]) AS h(lesson_id, seconds)
+              ON h.lesson_id = p.lesson_id
+            WHERE p.user_id IN ({people_sql})
+            GROUP BY p.lesson_id
+            """,
+            [LessonProgress.Status.COMPLETED, ids, halves, *people_params],
         )
-    rows = {
-        r["lesson_id"]: r
-        for r in LessonProgress.objects.filter(lesson_id__in=ids, user__in=people)
-        .values("lesson_id")
-        .annotate(**annotations)
     }
-    passed = _quiz_passed(people=people, lesson_ids=ids)
+    passed = _quiz_passed(people=(people_sql, people_params), lesson_ids=ids)
     out = {}
     for lesson in lessons:
-        row = rows.get(lesson.pk, {})
+        opened, half, completed = found.get(lesson.pk, (0, 0, 0))
         out[lesson.pk] = Funnel(
-            opened=row.get("opened", 0),
-            half_watched=row.get("half", 0) if lesson.videos else None,
-            completed=row.get("completed", 0),
+            opened=opened,
+            half_watched=half if lesson.videos else None,
+            completed=completed,
             quiz_passed=passed.get(lesson.pk),
         )
     return out
 
 
-def _quiz_passed(*, people, lesson_ids: list[int]) -> dict[int, int]:
-    """Per lesson with a quiz: workers who passed every quiz placed in it."""
+def _quiz_passed(*, people: tuple[str, tuple], lesson_ids: list[int]) -> dict[int, int]:
+    """Per lesson with a quiz: workers who passed every quiz placed in it.
+
+    QuizOutcome holds one row per worker and quiz, so for a lesson with one quiz
+    (nearly all) the count of its passed outcomes is the answer; only lessons
+    with several quizzes group per worker (two levels the ORM cannot nest).
+    """
     from quizzes.models import QuizOutcome, QuizPlacement
 
-    if not lesson_ids:
+    people_sql, people_params = people
+    quizzes = defaultdict(set)
+    for lesson_id, quiz_id in QuizPlacement.objects.filter(
+        lesson_id__in=lesson_ids
+    ).values_list("lesson_id", "quiz_id"):
+        quizzes[lesson_id].add(quiz_id)
+    if not quizzes:
         return {}
-    try:
-        people_sql, people_params = people.values("pk").query.sql_with_params()
-    except EmptyResultSet:  # a viewer who may see nobody's learning
-        people_sql, people_params = "SELECT NULL::integer WHERE FALSE", ()
     outcome = QuizOutcome._meta.db_table
-    placement = QuizPlacement._meta.db_table
-    # A per-worker count of passed quizzes compared with the lesson's number of
-    # quizzes: two levels of grouping, which the ORM cannot nest.
-    sql = f"""
-        WITH quizzes AS (
-            SELECT lesson_id, COUNT(DISTINCT quiz_id) AS n
-            FROM {placement} WHERE lesson_id = ANY(%s) GROUP BY lesson_id
-        ), passed AS (
-            SELECT p.lesson_id, o.user_id, COUNT(DISTINCT o.quiz_id) AS n
-            FROM {outcome} o JOIN {placement} p ON p.quiz_id = o.quiz_id
-            WHERE o.passed AND p.lesson_id = ANY(%s) AND o.user_id IN ({people_sql})
-            GROUP BY p.lesson_id, o.user_id
+    out = {lesson_id: 0 for lesson_id in quizzes}
+    single = [(lesson, next(iter(q))) for lesson, q in quizzes.items() if len(q) == 1]
+    if single:
+        out.update(
+            _rows(
+                f"""
+                SELECT s.lesson_id, COUNT(*)
+                FROM {outcome} o
+                JOIN unnest(%s::integer[], %s::bigint[]) AS s(lesson_id, quiz_id)
+                  ON s.quiz_id = o.quiz_id
+                WHERE o.passed AND o.user_id IN ({people_sql})
+                GROUP BY s.lesson_id
+                """,
+                [
+                    [lesson for lesson, _ in single],
+                    [q for _, q in single],
+                    *people_params,
+                ],
+            )
         )
-        SELECT q.lesson_id, COUNT(w.user_id)
-        FROM quizzes q LEFT JOIN passed w ON w.lesson_id = q.lesson_id AND w.n = q.n
-        GROUP BY q.lesson_id
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [lesson_ids, lesson_ids, *people_params])
-        return dict(cursor.fetchall())
+    several = [(lesson, q) for lesson, qs in quizzes.items() if len(qs) > 1 for q in qs]
+    if several:
+        out.update(
+            _rows(
+                f"""
+                WITH placed AS (
+                    SELECT * FROM unnest(%s::integer[], %s::bigint[])
+                        AS s(lesson_id, quiz_id)
+                ), needed AS (
+                    SELECT lesson_id, COUNT(*) AS n FROM placed GROUP BY lesson_id
+                ), passed AS (
+                    SELECT p.lesson_id, o.user_id, COUNT(*) AS n
+                    FROM {outcome} o JOIN placed p ON p.quiz_id = o.quiz_id
+                    WHERE o.passed AND o.user_id IN ({people_sql})
+                    GROUP BY p.lesson_id, o.user_id
+                )
+                SELECT q.lesson_id, COUNT(w.user_id)
+                FROM needed q
+                LEFT JOIN passed w ON w.lesson_id = q.lesson_id AND w.n = q.n
+                GROUP BY q.lesson_id
+                """,
+                [
+                    [lesson for lesson, _ in several],
+                    [q for _, q in several],
+                    *people_params,
+                ],
+            )
+        )
+    return out
 
 
 # (b) Where viewers stop: share still watching per 5-second bucket.
@@ -454,15 +508,19 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
     - completion: completed / opened worker-lesson pairs of the type's lessons;
       its N is the workers who opened one of them;
     - score: mean first-attempt score (0-100) over worker-quiz pairs of the
-      quizzes placed in the type's lessons; N the workers with one;
+      lesson quizzes placed in the type's lessons; N the workers with one;
     - gain: mean normalised gain (post − pre) / (100 − pre) of the first
-      attempts, over worker-course pairs of the courses with a pre-test and a
+      attempts (quizzes.grading.normalised_gain, in SQL: undefined when pre is
+      100), over worker-course pairs of the courses with a pre-test and a
       post-test that count for the type; N the workers with one.
+
+    Three queries over (id, type) pairs passed in as arrays, each grouping by
+    type and worker first: a hash aggregate of workers x types instead of the
+    sort of every row that COUNT(DISTINCT) needs.
     """
-    from quizzes.grading import normalised_gain
     from quizzes.models import Quiz, QuizOutcome, QuizPlacement
 
-    people = aggregate_people_for(viewer)
+    people_sql, people_params = _people_sql(aggregate_people_for(viewer))
     lessons_of, courses_of = instructor_types_of(lessons)
     order = [kind for kind, _ in Instructor.Type.choices] + [NO_TYPE]
     kinds = [kind for kind in order if lessons_of.get(kind)]
@@ -472,33 +530,30 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
         kind: TypeOutcome(type=kind, lessons=len(lessons_of[kind])) for kind in kinds
     }
 
-    progress = LessonProgress.objects.filter(
-        user__in=people, lesson_id__in={pk for k in kinds for pk in lessons_of[k]}
-    ).aggregate(
-        **{
-            f"{name}_{i}": aggregate
-            for i, kind in enumerate(kinds)
-            for name, aggregate in (
-                ("opened", Count("pk", filter=Q(lesson_id__in=lessons_of[kind]))),
-                (
-                    "completed",
-                    Count(
-                        "pk",
-                        filter=Q(
-                            lesson_id__in=lessons_of[kind],
-                            status=LessonProgress.Status.COMPLETED,
-                        ),
-                    ),
-                ),
-                (
-                    "workers",
-                    Count(
-                        "user", distinct=True, filter=Q(lesson_id__in=lessons_of[kind])
-                    ),
-                ),
-            )
-        }
-    )
+    def pairs(groups: dict[str, set[int]]) -> tuple[list[int], list[str]]:
+        flat = [(pk, kind) for kind in kinds for pk in sorted(groups.get(kind, ()))]
+        return [pk for pk, _ in flat], [kind for _, kind in flat]
+
+    progress = LessonProgress._meta.db_table
+    for kind, opened, completed, workers in _rows(
+        f"""
+        SELECT kind, SUM(opened)::bigint, SUM(completed)::bigint, COUNT(*) FROM (
+            SELECT t.kind, p.user_id, COUNT(*) AS opened,
+                   COUNT(*) FILTER (WHERE p.status = %s) AS completed
+            FROM {progress} p
+            JOIN unnest(%s::integer[], %s::text[]) AS t(lesson_id, kind)
+              ON t.lesson_id = p.lesson_id
+            WHERE p.user_id IN ({people_sql})
+            GROUP BY t.kind, p.user_id
+        ) per_worker
+        GROUP BY kind
+        """,
+        [LessonProgress.Status.COMPLETED, *pairs(lessons_of), *people_params],
+    ):
+        rows[kind].opened = opened
+        rows[kind].completed = completed
+        rows[kind].completion_workers = workers
+
     placed = defaultdict(set)
     for lesson_id, quiz_id in QuizPlacement.objects.filter(
         lesson_id__in={pk for k in kinds for pk in lessons_of[k]},
@@ -509,32 +564,23 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
         kind: {q for pk in lessons_of[kind] for q in placed.get(pk, ())}
         for kind in kinds
     }
-    scores = QuizOutcome.objects.filter(
-        user__in=people,
-        first_score__isnull=False,
-        quiz_id__in={q for qs in quizzes_of.values() for q in qs},
-    ).aggregate(
-        **{
-            f"{name}_{i}": aggregate
-            for i, kind in enumerate(kinds)
-            for name, aggregate in (
-                ("score", Avg("first_score", filter=Q(quiz_id__in=quizzes_of[kind]))),
-                (
-                    "workers",
-                    Count(
-                        "user", distinct=True, filter=Q(quiz_id__in=quizzes_of[kind])
-                    ),
-                ),
-            )
-        }
-    )
-    for i, kind in enumerate(kinds):
-        row = rows[kind]
-        row.opened = progress[f"opened_{i}"]
-        row.completed = progress[f"completed_{i}"]
-        row.completion_workers = progress[f"workers_{i}"]
-        row.score = scores[f"score_{i}"] if quizzes_of[kind] else None
-        row.score_workers = scores[f"workers_{i}"] if quizzes_of[kind] else 0
+    outcome = QuizOutcome._meta.db_table
+    for kind, score, workers in _rows(
+        f"""
+        SELECT kind, SUM(total)::float8 / SUM(n), COUNT(*) FROM (
+            SELECT t.kind, o.user_id, SUM(o.first_score) AS total, COUNT(*) AS n
+            FROM {outcome} o
+            JOIN unnest(%s::bigint[], %s::text[]) AS t(quiz_id, kind)
+              ON t.quiz_id = o.quiz_id
+            WHERE o.first_score IS NOT NULL AND o.user_id IN ({people_sql})
+            GROUP BY t.kind, o.user_id
+        ) per_worker
+        GROUP BY kind
+        """,
+        [*pairs(quizzes_of), *people_params],
+    ):
+        rows[kind].score = score
+        rows[kind].score_workers = workers
 
     tests = defaultdict(dict)  # course -> kind -> first quiz id (as dashboards do)
     for pk, course_id, kind in (
@@ -546,31 +592,50 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
         .values_list("pk", "course_id", "kind")
     ):
         tests[course_id].setdefault(kind, pk)
-    pairs = {
+    tested = {
         course: (found[Quiz.Kind.PRE_TEST], found[Quiz.Kind.POST_TEST])
         for course, found in tests.items()
         if len(found) == 2
     }
-    first = {
-        (user_id, quiz_id): score
-        for user_id, quiz_id, score in QuizOutcome.objects.filter(
-            user__in=people,
-            quiz_id__in=[pk for pair in pairs.values() for pk in pair],
-            first_score__isnull=False,
-        ).values_list("user_id", "quiz_id", "first_score")
-    }
-    gains = defaultdict(list)  # course -> [(user, gain)]
-    for user_id in {user for user, _ in first}:
-        for course, (pre, post) in pairs.items():
-            gain = normalised_gain(
-                first.get((user_id, pre)), first.get((user_id, post))
-            )
-            if gain is not None:
-                gains[course].append((user_id, gain))
-    for kind in kinds:
-        found = [g for c in courses_of.get(kind, ()) for g in gains.get(c, ())]
-        rows[kind].gain = _ratio(sum(g for _, g in found), len(found))
-        rows[kind].gain_workers = len({user for user, _ in found})
+    course_ids, course_kinds = pairs(
+        {k: {c for c in courses_of.get(k, ()) if c in tested} for k in kinds}
+    )
+    for kind, gain, workers in _rows(
+        f"""
+        WITH tests AS (
+            SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bigint[])
+                AS t(course_id, pre_id, post_id)
+        ), gains AS (
+            SELECT t.course_id, pre.user_id,
+                   (post.first_score - pre.first_score) / (100 - pre.first_score)
+                   AS gain
+            FROM tests t
+            JOIN {outcome} pre ON pre.quiz_id = t.pre_id
+            JOIN {outcome} post
+              ON post.quiz_id = t.post_id AND post.user_id = pre.user_id
+            WHERE pre.first_score < 100 AND post.first_score IS NOT NULL
+              AND pre.user_id IN ({people_sql})
+        )
+        SELECT kind, SUM(total)::float8 / SUM(n), COUNT(*) FROM (
+            SELECT k.kind, g.user_id, SUM(g.gain) AS total, COUNT(*) AS n
+            FROM gains g
+            JOIN unnest(%s::integer[], %s::text[]) AS k(course_id, kind)
+              ON k.course_id = g.course_id
+            GROUP BY k.kind, g.user_id
+        ) per_worker
+        GROUP BY kind
+        """,
+        [
+            list(tested),
+            [pre for pre, _ in tested.values()],
+            [post for _, post in tested.values()],
+            *people_params,
+            course_ids,
+            course_kinds,
+        ],
+    ):
+        rows[kind].gain = gain
+        rows[kind].gain_workers = workers
     return [rows[kind] for kind in kinds]
 
 

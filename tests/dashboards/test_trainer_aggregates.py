@@ -211,3 +211,29 @@ def test_a_learner_gets_no_aggregate(data):
 @pytest.mark.parametrize(("n", "warned"), [(0, True), (9, True), (10, False)])
 def test_small_n_is_fewer_than_ten(n, warned):
     assert sel.small(n) is warned
+
+
+def test_quiz_passed_needs_every_quiz_of_a_lesson_with_several(data):
+    from django.utils import timezone
+
+    from progress.models import LessonProgress
+    from tests.dashboards.dataset import attempt
+    from tests.lessons.factories import LessonPageFactory, Script
+    from tests.quizzes.factories import question, quiz_with
+
+    first, second = quiz_with(question()), quiz_with(question())
+    script = Script().narration("两次小测。")
+    script._add("quiz", {"quiz": first.pk, "heading": "一"})
+    script._add("quiz", {"quiz": second.pk, "heading": "二"})
+    lesson = LessonPageFactory(title="两测", script=script.build())
+    wang, li = data.people["wang"], data.people["li"]
+    now = timezone.now()
+    for who, scores in ((wang, (90, 80)), (li, (90, 30))):
+        LessonProgress.objects.create(user=who, lesson=lesson)
+        attempt(who, first, scores[0], now)
+        attempt(who, second, scores[1], now)
+    trainer = data.people["trainer"]
+    [ref] = sel.content_lessons(pks=[lesson.pk])
+    f = sel.lesson_funnels(viewer=trainer, lessons=[ref])[lesson.pk]
+    assert f.quiz_passed == 1
+    assert f.quiz_passed == direct_funnel(lesson, ids_for(trainer))["quiz_passed"]
