@@ -129,6 +129,21 @@ def test_a_lesson_with_no_viewers_renders_empty_figures(client, data):
     assert [r[1:] for r in rows[1:]] == [["0", ""]] * 6
 
 
+def filename(response) -> str:
+    from urllib.parse import unquote
+
+    header = response["Content-Disposition"]
+    return unquote(header.split("filename*=utf-8''")[-1]) if "*=" in header else header
+
+
+def test_a_supervisors_export_is_named_after_their_unit(client, data):
+    client.force_login(data.people["sup_jiangpu"])
+    url = lesson_url(data.lessons["l1"])
+    response = client.get(f"{url}?export=xlsx&table=funnel")
+    assert filename(response).startswith("江浦路街道_楼组自治_学习漏斗_")
+    assert filename(response).endswith(".xlsx")
+
+
 def csv_of(client, url, table):
     response = client.get(f"{url}?export=csv&table={table}")
     text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
@@ -138,10 +153,7 @@ def csv_of(client, url, table):
 def test_the_funnel_export_matches_the_table(client, data):
     client.force_login(data.people["trainer"])
     response = client.get(f"{lessons_url()}?export=xlsx&table=funnel")
-    assert (
-        "全部社工" in response["Content-Disposition"]
-        or "filename*" in response["Content-Disposition"]
-    )
+    assert filename(response).startswith("全部社工_各微课学习漏斗_")
     book = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content)))
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0][:7] == (
