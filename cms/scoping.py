@@ -26,6 +26,8 @@ __all__ = [
     "get_org_unit_or_404",
     "get_overseen_unit_or_404",
     "get_overseen_worker_or_404",
+    "aggregate_people_for",
+    "aggregate_scope_root",
     "overseen_units_for",
     "get_person_or_404",
     "org_units_for",
@@ -146,3 +148,27 @@ def get_overseen_worker_or_404(viewer, pk):
         )
     except (User.DoesNotExist, ValueError, TypeError):
         raise Http404("No such person") from None
+
+
+# Aggregates about content (per lesson, decision, instructor type; never a name):
+# trainers read them over every worker, to improve their lessons; supervisors over
+# their subtree, as for people data; learners see none.
+
+
+def aggregate_people_for(viewer) -> QuerySet:
+    """The people whose learning counts in the content aggregates this viewer sees."""
+    User = get_user_model()
+    if not _visible(viewer):
+        return User.objects.none()
+    if viewer.is_superuser or is_trainer(viewer):
+        return User.objects.filter(profile__isnull=False)
+    if root := supervised_root(viewer):
+        return User.objects.filter(profile__org_unit__path__startswith=root.path)
+    return User.objects.none()
+
+
+def aggregate_scope_root(viewer) -> OrgUnit | None:
+    """The unit those aggregates cover (for headings and file names); None: all."""
+    if not _visible(viewer) or viewer.is_superuser or is_trainer(viewer):
+        return None
+    return supervised_root(viewer)

@@ -40,6 +40,13 @@ def register_learning_menu():
                 icon_name="table",
                 order=100,
             ),
+            _ContentItem(
+                _("微课分析"),
+                reverse("dashboards:trainer_lessons"),
+                name="learning-lessons",
+                icon_name="doc-full",
+                order=300,
+            ),
         ]
     )
     return _LearningSubmenu(
