@@ -20,7 +20,6 @@ from ninja import Router, Schema, Status
 from pydantic import Field, ValidationError, field_validator
 
 from config.api_kit import StrictSchema, body_limit
-from lessons.selectors import lessons_for_learner
 from progress.services.events import EventData, Outcome, events_record
 
 router = Router(tags=["progress"])
@@ -166,14 +165,12 @@ def record_events(request: HttpRequest):
     parsed = _parse(request)
     if isinstance(parsed, JsonResponse):
         return parsed
-    lessons = lessons_for_learner(
-        viewer=request.user, lesson_ids={event.lesson for event in parsed}
+    result = events_record(
+        user=request.user, events=[_event_data(event) for event in parsed]
     )
-    allowed = [_event_data(e) for e in parsed if e.lesson in lessons]
-    result = events_record(user=request.user, events=allowed, lessons=lessons)
     results = []
     for event in parsed:
-        if event.lesson not in lessons:
+        if event.lesson not in result.visible:
             results.append((event.event_id, 404, "not_found"))
         else:
             outcome = result.outcomes[event.event_id]
