@@ -23,9 +23,10 @@ worker queue on the progress row first and take their locks in one order.
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import DateTimeField
@@ -34,16 +35,11 @@ from lessons.models import LessonPage
 from lessons.selectors import LEARNER_LESSONS_SQL
 from progress.models import DailyLearning, LessonProgress, ProgressEvent
 
-# PostgreSQL types of the event columns: the rows go through a VALUES list whose
-# types PostgreSQL cannot infer from the target table.
 EVENT_COLUMNS = (
-    ("event_id", "uuid"), ("user_id", "integer"), ("lesson_id", "integer"),
-    ("type", "text"), ("block_id", "text"), ("position", "float8"),
-    ("played_start", "float8"), ("played_end", "float8"),
-    ("wall_seconds", "float8"), ("rate", "float8"), ("client_time", "timestamptz"),
-    ("credited_start", "float8"), ("credited_end", "float8"),
-    ("credited_seconds", "float8"), ("flag", "text"), ("data", "jsonb"),
-    ("payload_hash", "text"), ("received_at", "timestamptz"),
+    "event_id", "user_id", "lesson_id", "type", "block_id", "position",
+    "played_start", "played_end", "wall_seconds", "rate", "client_time",
+    "credited_start", "credited_end", "credited_seconds", "flag", "data",
+    "payload_hash", "received_at",
 )  # fmt: skip
 RETRY_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
 
@@ -128,25 +124,48 @@ def batch_state(
     return BatchState(lessons=lessons, rows=rows, hashes=hashes, choices=choices)
 
 
-def _values(rows: list[tuple], types: tuple[str, ...]) -> tuple[str, list]:
-    one = "(" + ",".join(f"%s::{t}" for t in types) + ")"
-    return ",".join([one] * len(rows)), [value for row in rows for value in row]
+def _json_default(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not JSON")
 
 
-def _progress_insert(rows: list[LessonProgress], conflict: str) -> tuple[str, list]:
-    table = LessonProgress._meta.db_table
-    columns = ",".join(f.column for f in _PROGRESS_FIELDS)
-    one = "(" + ",".join(["%s"] * len(_PROGRESS_FIELDS)) + ")"
-    params = [
-        f.get_db_prep_save(getattr(row, f.attname), connection)
-        for row in rows
-        for f in _PROGRESS_FIELDS
-    ]
-    sql = (
-        f"INSERT INTO {table} ({columns}) VALUES {','.join([one] * len(rows))}"
-        f" ON CONFLICT (user_id, lesson_id) {conflict} RETURNING lesson_id"
+def _json(rows: list[dict]) -> str:
+    """Rows as one JSON parameter, unpacked by jsonb_populate_recordset().
+
+    One parameter, not one per value: psycopg neither parses nor quotes 400
+    placeholders per batch, and the statement's text stays the same, so its
+    parse is cached.
+    """
+    return json.dumps(rows, default=_json_default, ensure_ascii=False)
+
+
+def _progress_json(rows: list[LessonProgress]) -> str:
+    return _json(
+        [{f.column: getattr(row, f.attname) for f in _PROGRESS_FIELDS} for row in rows]
     )
-    return sql, params
+
+
+def _from_json(table: str, columns: str) -> str:
+    return (
+        f"INSERT INTO {table} ({columns}) SELECT {columns}"
+        f" FROM jsonb_populate_recordset(NULL::{table}, %s::jsonb) v"
+    )
+
+
+_PROGRESS_TABLE = LessonProgress._meta.db_table
+_PROGRESS_COLUMNS = ",".join(f.column for f in _PROGRESS_FIELDS)
+_PROGRESS_UPDATES = ",".join(
+    f"{f.column} = EXCLUDED.{f.column}"
+    for f in _PROGRESS_FIELDS
+    if f.column not in ("user_id", "lesson_id")
+)
+_EVENT_TABLE = ProgressEvent._meta.db_table
+_EVENT_COLUMNS = ",".join(EVENT_COLUMNS)
+_LEDGER_TABLE = DailyLearning._meta.db_table
+_LEDGER_COLUMNS = "user_id,day,watched_seconds,read_seconds,lessons_completed"
 
 
 def _write_sql(
@@ -158,74 +177,77 @@ def _write_sql(
     ledger: dict,
     synchronous_commit: bool,
 ) -> tuple[str, list]:
-    ctes, params, gates = [], [], []
+    ctes, params, gates, row_counts = [], [], [], []
     if not synchronous_commit:
         # Trade-off, off by default: the commit returns before its WAL is on
         # disk (see README "Progress"). set_config(..., true) is this
         # statement's transaction only.
         ctes.append("cfg AS (SELECT set_config('synchronous_commit', 'off', true))")
         gates.append("(SELECT count(*) FROM cfg) = 1")
-    row_ctes = []
     if existing:
-        table = LessonProgress._meta.db_table
-        updates = ",".join(
-            f"{f.column} = EXCLUDED.{f.column}"
-            for f in _PROGRESS_FIELDS
-            if f.column not in ("user_id", "lesson_id")
+        # Written only where the revision is still the one read (folded: +1).
+        ctes.append(
+            f"changed AS ({_from_json(_PROGRESS_TABLE, _PROGRESS_COLUMNS)}"
+            f" ORDER BY v.lesson_id ON CONFLICT (user_id, lesson_id) DO UPDATE SET"
+            f" {_PROGRESS_UPDATES} WHERE {_PROGRESS_TABLE}.revision"
+            " = EXCLUDED.revision - 1 RETURNING lesson_id)"
         )
-        sql, row_params = _progress_insert(
-            existing,
-            f"DO UPDATE SET {updates} WHERE {table}.revision = EXCLUDED.revision - 1",
-        )
-        ctes.append(f"changed AS ({sql})")
-        params += row_params
-        row_ctes.append("(SELECT count(*) FROM changed)")
+        params.append(_progress_json(existing))
+        row_counts.append("(SELECT count(*) FROM changed)")
     if fresh:
-        sql, row_params = _progress_insert(fresh, "DO NOTHING")
-        ctes.append(f"created AS ({sql})")
-        params += row_params
-        row_ctes.append("(SELECT count(*) FROM created)")
-    rows_written = " + ".join(row_ctes) or "0"
+        ctes.append(
+            f"created AS ({_from_json(_PROGRESS_TABLE, _PROGRESS_COLUMNS)}"
+            " ORDER BY v.lesson_id ON CONFLICT (user_id, lesson_id) DO NOTHING"
+            " RETURNING lesson_id)"
+        )
+        params.append(_progress_json(fresh))
+        row_counts.append("(SELECT count(*) FROM created)")
+    rows_written = " + ".join(row_counts)
     rows_expected = len(existing) + len(fresh)
     # Rows first: the events wait for them (see the module docstring).
-    names = [name for name, _type in EVENT_COLUMNS]
-    values, event_params = _values(
-        # `data` is JSON text already (events._credit_rows).
-        [
-            tuple(event[name] for name in names)
-            for event in sorted(events, key=lambda event: event["event_id"])
-        ],
-        tuple(t for _name, t in EVENT_COLUMNS),
-    )
     ctes.append(
-        f"stored AS (INSERT INTO {ProgressEvent._meta.db_table} ({','.join(names)})"
-        f" SELECT * FROM (VALUES {values}) v WHERE {rows_written} = %s"
+        f"stored AS ({_from_json(_EVENT_TABLE, _EVENT_COLUMNS)}"
+        f" WHERE {rows_written} = %s ORDER BY v.event_id"
         " ON CONFLICT (event_id) DO NOTHING RETURNING event_id)"
     )
-    params += event_params + [rows_expected]
-    if ledger:
-        table = DailyLearning._meta.db_table
-        days = sorted(ledger)
-        values, ledger_params = _values(
+    # `data` is JSON text in the rows (events._credit_rows); here a JSON value.
+    params += [
+        _json(
             [
-                (user_id, day, float(ledger[day][0]), float(ledger[day][1]))
-                + (int(ledger[day][2]),)
-                for day in days
-            ],
-            ("integer", "date", "float8", "float8", "integer"),
-        )
+                {
+                    **{c: event[c] for c in EVENT_COLUMNS},
+                    "data": json.loads(event["data"]),
+                }
+                for event in events
+            ]
+        ),
+        rows_expected,
+    ]
+    if ledger:
         ctes.append(
-            f"added AS (INSERT INTO {table} (user_id, day, watched_seconds,"
-            " read_seconds, lessons_completed)"
-            f" SELECT * FROM (VALUES {values}) v"
-            " WHERE (SELECT count(*) FROM stored) >= 0"
+            f"added AS ({_from_json(_LEDGER_TABLE, _LEDGER_COLUMNS)}"
+            " WHERE (SELECT count(*) FROM stored) >= 0 ORDER BY v.day"
             " ON CONFLICT (user_id, day) DO UPDATE SET"
-            f" watched_seconds = {table}.watched_seconds + EXCLUDED.watched_seconds,"
-            f" read_seconds = {table}.read_seconds + EXCLUDED.read_seconds,"
-            f" lessons_completed = {table}.lessons_completed"
+            f" watched_seconds = {_LEDGER_TABLE}.watched_seconds"
+            " + EXCLUDED.watched_seconds,"
+            f" read_seconds = {_LEDGER_TABLE}.read_seconds + EXCLUDED.read_seconds,"
+            f" lessons_completed = {_LEDGER_TABLE}.lessons_completed"
             " + EXCLUDED.lessons_completed RETURNING 1)"
         )
-        params += ledger_params
+        params.append(
+            _json(
+                [
+                    {
+                        "user_id": user_id,
+                        "day": day,
+                        "watched_seconds": float(watched),
+                        "read_seconds": float(read),
+                        "lessons_completed": int(completed),
+                    }
+                    for day, (watched, read, completed) in sorted(ledger.items())
+                ]
+            )
+        )
         gates.append("(SELECT count(*) FROM added) >= 0")
     gates += [f"{rows_written} = %s", "(SELECT count(*) FROM stored) = %s"]
     params += [rows_expected, len(events)]
