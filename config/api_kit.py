@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja import Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 logger = logging.getLogger(__name__)
 
@@ -32,6 +32,14 @@ BODY_LIMIT_ATTRIBUTE = "_weiketang_body_limit"
 
 class StrictSchema(Schema):
     """A request body schema: types are strict and unknown fields are refused."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class StrictModel(BaseModel):
+    """StrictSchema's rules for a body an endpoint validates itself, item by item
+    (the progress batches): a plain pydantic model, without ninja's wrap
+    validator for Django objects, which cost 2 ms per batch of 20 events."""
 
     model_config = ConfigDict(strict=True, extra="forbid")
 

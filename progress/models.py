@@ -138,6 +138,9 @@ class LessonProgress(models.Model):
     first_activity_at = models.DateTimeField(_("首次学习"), null=True, blank=True)
     last_activity_at = models.DateTimeField(_("最近学习"), null=True, blank=True)
     completed_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    # Bumped by every write: the PostgreSQL ingest reads the row without a lock
+    # and writes it back only if this is unchanged (else it reads again).
+    revision = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("微课进度")

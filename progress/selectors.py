@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Max, QuerySet, Sum
+from django.db.models import Max, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cms.scoping import people_for
-from progress.models import DailyLearning, Habit, LessonProgress
+from cms.models import OrgUnit
+from cms.roles import is_trainer
+from cms.scoping import people_for, supervised_root
+from progress.models import Assignment, DailyLearning, Habit, LessonProgress
 from progress.services.assignments import (
     WorkItem,
     today_local,
@@ -288,4 +290,51 @@ def own_ledger(*, viewer, days: int = 14) -> list[DailyLearning]:
     since = today_local() - timedelta(days=days - 1)
     return list(
         DailyLearning.objects.filter(user=viewer, day__gte=since).order_by("-day")
+    )
+
+
+# --- assignments in the admin ------------------------------------------------------
+
+
+def assignments_for(*, viewer) -> QuerySet[Assignment]:
+    """Assignments the viewer may see in the admin.
+
+    Trainers and superusers: all. A supervisor: those touching their subtree,
+    i.e. for every unit, for a unit inside it, or for a unit above it (whose
+    subtree holds theirs). Nobody else: none.
+    """
+    if not (viewer.is_authenticated and viewer.is_active):
+        return Assignment.objects.none()
+    if viewer.is_superuser or is_trainer(viewer):
+        return Assignment.objects.all()
+    root = supervised_root(viewer)
+    if root is None:
+        return Assignment.objects.none()
+    step = OrgUnit.steplen
+    above = [root.path[:end] for end in range(step, len(root.path), step)]
+    touching = (
+        Q(org_units__isnull=True)
+        | Q(org_units__path__startswith=root.path)
+        | Q(org_units__path__in=above)
+    )
+    return Assignment.objects.filter(
+        pk__in=Assignment.objects.filter(touching).values("pk")
+    )
+
+
+def assignments_editable_by(*, viewer) -> QuerySet[Assignment]:
+    """Those the viewer may edit and close: a supervisor only ones whose every
+    unit is inside their subtree (not one set for the district above them)."""
+    if not (viewer.is_authenticated and viewer.is_active):
+        return Assignment.objects.none()
+    if viewer.is_superuser or is_trainer(viewer):
+        return Assignment.objects.all()
+    root = supervised_root(viewer)
+    if root is None:
+        return Assignment.objects.none()
+    outside = OrgUnit.objects.exclude(path__startswith=root.path)
+    return Assignment.objects.filter(
+        pk__in=Assignment.objects.filter(org_units__path__startswith=root.path)
+        .exclude(org_units__in=outside)
+        .values("pk")
     )

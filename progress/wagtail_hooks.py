@@ -2,6 +2,7 @@ from django.urls import path
 from wagtail import hooks
 
 from progress import admin_views
+from progress.viewsets import AssignmentViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -13,3 +14,8 @@ def register_progress_admin_urls():
             name="progress_ledger_export",
         )
     ]
+
+
+@hooks.register("register_admin_viewset")
+def register_assignment_viewset():
+    return AssignmentViewSet()

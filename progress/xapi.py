@@ -1,7 +1,9 @@
 """Learning records as xAPI 1.0.3 statements (video profile verbs), no ORM writes.
 
-Statement ids are UUIDv5 of the event id (or of user+lesson for a completion),
-so exporting the same rows twice gives byte-identical lines.
+Statement ids are UUIDv5 of the event id (of user+lesson for a completion, of
+the attempt for a quiz), so exporting the same rows twice gives byte-identical
+lines. Quiz attempts come from the quizzes app through settings.
+PROGRESS_XAPI_EXTRA (quizzes.xapi.attempt_statements), as the quiz result does.
 """
 
 from __future__ import annotations
@@ -106,22 +108,67 @@ def completion_statement(row, *, username: str, title: str) -> dict:
     }
 
 
-def quiz_statement(*, key: str, user_id, username, lesson_id, title, passed, score, at):
-    """For the quizzes app: passed/failed with a scaled score, id from its own key."""
-    verb_id, verb_name = PASSED if passed else FAILED
+def _quiz_activity(quiz_id: int, title: str) -> dict:
     return {
-        "id": str(uuid.uuid5(NAMESPACE, key)),
-        "version": "1.0.3",
-        "actor": _actor(user_id, username),
-        "verb": {"id": verb_id, "display": {"en-US": verb_name}},
-        "object": _lesson_activity(lesson_id, title),
-        "result": {"success": bool(passed), "score": {"scaled": score}},
-        "timestamp": _time(at),
+        "objectType": "Activity",
+        "id": f"{_base()}/xapi/quizzes/{quiz_id}",
+        "definition": {
+            "type": "http://adlnet.gov/expapi/activities/assessment",
+            "name": {"zh-CN": title},
+        },
     }
 
 
+def quiz_statement(
+    *,
+    attempt_id: int,
+    user_id: int,
+    username: str,
+    quiz_id: int,
+    quiz_title: str,
+    lessons: list[tuple[int, str]],
+    passed: bool,
+    points: float,
+    max_points: float,
+    at,
+) -> dict:
+    """A graded quiz attempt: passed or failed, with its score.
+
+    The id is UUIDv5 of the attempt's id, so a re-export gives the same line;
+    the lessons the quiz is placed in are its parent activities.
+    """
+    verb_id, verb_name = PASSED if passed else FAILED
+    scaled = round(points / max_points, 4) if max_points else 0.0
+    statement = {
+        "id": str(uuid.uuid5(NAMESPACE, f"quiz-attempt:{attempt_id}")),
+        "version": "1.0.3",
+        "actor": _actor(user_id, username),
+        "verb": {"id": verb_id, "display": {"en-US": verb_name}},
+        "object": _quiz_activity(quiz_id, quiz_title),
+        "result": {
+            "score": {
+                "scaled": scaled,
+                "raw": points,
+                "min": 0,
+                "max": max_points,
+            },
+            "success": bool(passed),
+            "completion": True,
+        },
+        "timestamp": _time(at),
+    }
+    if lessons:
+        statement["context"] = {
+            "contextActivities": {
+                "parent": [_lesson_activity(pk, title) for pk, title in lessons]
+            }
+        }
+    return statement
+
+
 def statements(*, since=None) -> Iterator[dict]:
-    """Every progress event (and lesson completion) from `since` on, oldest first."""
+    """Every progress event, lesson completion and (through PROGRESS_XAPI_EXTRA)
+    graded quiz attempt from `since` on, each kind oldest first."""
     from lessons.models import LessonPage
     from progress.models import LessonProgress, ProgressEvent
 

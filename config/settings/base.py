@@ -372,6 +372,11 @@ LESSON_DIRECT_MP4_MAX_SECONDS = int(
 PROGRESS_QUIZ_RESULT = os.environ.get(
     "PROGRESS_QUIZ_RESULT", "quizzes.selectors.lesson_quiz_result"
 )
+# export_xapi: a function (since=...) yielding further statements; the quizzes app
+# gives its graded attempts (passed / failed). Empty: events and completions only.
+PROGRESS_XAPI_EXTRA = os.environ.get(
+    "PROGRESS_XAPI_EXTRA", "quizzes.xapi.attempt_statements"
+)
 # Reminders: the morning job (Asia/Shanghai, CELERY_TIMEZONE), quiet hours when
 # nothing is shown or emailed, "due soon" days, and email when mail is configured.
 PROGRESS_DUE_SOON_DAYS = int(os.environ.get("PROGRESS_DUE_SOON_DAYS", "7"))

@@ -93,14 +93,7 @@ def assignment_create(
 
     if not (creator.is_superuser or is_trainer(creator) or is_supervisor(creator)):
         raise PermissionDenied
-    units = list(org_units)
-    if not creator.is_superuser and not is_trainer(creator):
-        allowed = set(org_units_for(creator).values_list("pk", flat=True))
-        root = supervised_root(creator)
-        if not units and root:
-            units = [root]
-        if not units or any(unit.pk not in allowed for unit in units):
-            raise PermissionDenied
+    units = _allowed_units(actor=creator, org_units=org_units)
     bad_positions = set(positions) - set(Profile.Position.values)
     if bad_positions:
         raise ValidationError(_("未知岗位：%s") % "、".join(sorted(bad_positions)))
@@ -117,6 +110,76 @@ def assignment_create(
         )
         assignment.lessons.set(list(lessons))
         assignment.org_units.set(units)
+    return assignment
+
+
+def _allowed_units(*, actor, org_units) -> list:
+    """The units an assignment by `actor` may target (PermissionDenied otherwise).
+
+    Trainers and superusers: any (none = every unit). Supervisors: units inside
+    their subtree; none means their whole subtree.
+    """
+    units = list(org_units)
+    if actor.is_superuser or is_trainer(actor):
+        return units
+    if not is_supervisor(actor):
+        raise PermissionDenied
+    allowed = set(org_units_for(actor).values_list("pk", flat=True))
+    root = supervised_root(actor)
+    if not units and root:
+        units = [root]
+    if not units or any(unit.pk not in allowed for unit in units):
+        raise PermissionDenied
+    return units
+
+
+def assignment_update(
+    *,
+    editor,
+    assignment: Assignment,
+    title: str,
+    due_date: date,
+    course=None,
+    lessons=(),
+    org_units=(),
+    positions=(),
+    recurs_yearly: bool = False,
+    closed: bool = False,
+) -> Assignment:
+    """Change an assignment the editor may edit (progress.selectors), same rules
+    as assignment_create for the new targets."""
+    from cms.models import Profile
+    from progress.selectors import assignments_editable_by
+
+    if not assignments_editable_by(viewer=editor).filter(pk=assignment.pk).exists():
+        raise PermissionDenied
+    units = _allowed_units(actor=editor, org_units=org_units)
+    bad_positions = set(positions) - set(Profile.Position.values)
+    if bad_positions:
+        raise ValidationError(_("未知岗位：%s") % "、".join(sorted(bad_positions)))
+    if course is None and not list(lessons):
+        raise ValidationError(_("请选择课程或微课。"))
+    with transaction.atomic():
+        assignment.title = title
+        assignment.course = course
+        assignment.due_date = due_date
+        assignment.recurs_yearly = recurs_yearly
+        assignment.positions = list(positions)
+        assignment.closed = closed
+        assignment.save()
+        assignment.lessons.set(list(lessons))
+        assignment.org_units.set(units)
+    return assignment
+
+
+def assignment_close(*, editor, assignment: Assignment) -> Assignment:
+    """Close it: workers no longer see it or get reminders; progress stays."""
+    from progress.selectors import assignments_editable_by
+
+    if not assignments_editable_by(viewer=editor).filter(pk=assignment.pk).exists():
+        raise PermissionDenied
+    Assignment.objects.filter(pk=assignment.pk).update(closed=True)
+    assignment.closed = True
     return assignment
 
 

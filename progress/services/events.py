@@ -1,14 +1,18 @@
 """Storing a batch of progress events and folding the new ones into progress.
 
 events_record() is the whole write path of POST /api/progress/events:
-1. clamp each played interval (progress.intervals) against the lesson's facts;
-2. one INSERT ... ON CONFLICT (event_id) DO NOTHING RETURNING for the batch;
-3. ids not returned already existed: same payload hash = duplicate (nothing
+1. clamp each played interval (progress.intervals) against the lesson's facts
+   (cached per process by lesson id and published revision);
+2. events whose id is stored already: same payload hash = duplicate (nothing
    changes), another hash = conflict (409 for that event);
-4. only the events inserted now are folded into LessonProgress (under a row
-   lock) and the DailyLearning ledger (one upsert adding seconds).
+3. only the events new now are stored (ON CONFLICT (event_id) DO NOTHING) and
+   folded into LessonProgress and the DailyLearning ledger.
 Since each event is inserted once and the fold is a union/max, replays, reorders
 and late arrivals change nothing already counted.
+
+On PostgreSQL that is two statements, a read and a write checked against what
+was read (progress.services.ingest_pg); elsewhere (the embedded demo's SQLite)
+one transaction under row locks.
 """
 
 from __future__ import annotations
@@ -26,9 +30,10 @@ from django.utils import timezone
 
 from progress.intervals import clamp
 from progress.lesson_rules import LessonFacts, lesson_facts
-from progress.models import ProgressEvent
+from progress.models import LessonProgress, ProgressEvent
+from progress.services import ingest_pg
 from progress.services.ledger import ledger_add
-from progress.services.progress import FoldEvent, progress_fold
+from progress.services.progress import FoldEvent, progress_fold, progress_fold_row
 
 # A client clock this far ahead of the server is wrong; its time is clamped.
 CLOCK_AHEAD_TOLERANCE = timedelta(minutes=5)
@@ -87,6 +92,8 @@ class BatchResult:
     outcomes: dict[uuid.UUID, str]
     # Lesson id -> the progress row after folding (for the response).
     progress: dict[int, object]
+    # The batch's lessons the worker may open (events of others: 404).
+    visible: set[int] = field(default_factory=set)
 
 
 _COLUMNS = (
@@ -188,17 +195,8 @@ def _insert(rows: list[dict]) -> set[uuid.UUID]:
         }
 
 
-def events_record(
-    *, user, events: list[EventData], lessons: dict[int, object], now=None
-) -> BatchResult:
-    """Store a batch (idempotently) and fold what is new; see the module docstring.
-
-    `lessons` are the LessonPage objects the caller checked the user may see,
-    by id; every event's lesson must be among them. Repeated ids within one
-    batch: the first is stored, a later one is a duplicate or a conflict.
-    """
-    now = now or timezone.now()
-    facts = {pk: lesson_facts(lesson) for pk, lesson in lessons.items()}
+def _split(events: list[EventData]) -> tuple[dict[uuid.UUID, EventData], list]:
+    """The first event of each id, and the later ones repeating an id."""
     unique: dict[uuid.UUID, EventData] = {}
     repeats: list[EventData] = []
     for event in events:
@@ -206,18 +204,157 @@ def events_record(
             repeats.append(event)
         else:
             unique[event.event_id] = event
+    return unique, repeats
+
+
+def _outcomes(
+    *, user_id: int, rows: list[dict], repeats: list[EventData], inserted, hashes
+) -> dict[uuid.UUID, str]:
+    """stored / duplicate / conflict per id; `hashes` are the stored ones."""
+    outcomes: dict[uuid.UUID, str] = {}
+    for row in rows:
+        event_id = row["event_id"]
+        if event_id in inserted:
+            outcomes[event_id] = Outcome.STORED
+        elif hashes.get(event_id) == row["payload_hash"]:
+            outcomes[event_id] = Outcome.DUPLICATE
+        else:
+            outcomes[event_id] = Outcome.CONFLICT
+    for event in repeats:
+        same = hashes.get(event.event_id) == event.payload_hash(user_id)
+        if outcomes.get(event.event_id) == Outcome.CONFLICT or not same:
+            outcomes[event.event_id] = Outcome.CONFLICT
+    return outcomes
+
+
+def _fold_events(
+    rows: list[dict], unique: dict[uuid.UUID, EventData], now
+) -> dict[int, list[FoldEvent]]:
+    by_lesson: dict[int, list[FoldEvent]] = defaultdict(list)
+    for row in rows:
+        by_lesson[row["lesson_id"]].append(
+            FoldEvent(
+                type=row["type"],
+                block_id=row["block_id"],
+                position=row["position"],
+                credited_start=row["credited_start"],
+                credited_end=row["credited_end"],
+                credited_seconds=row["credited_seconds"],
+                rate=row["rate"],
+                flag=row["flag"],
+                client_time=row["client_time"],
+                read_seconds=_read_seconds(unique[row["event_id"]]),
+                received_at=now,
+            )
+        )
+    return by_lesson
+
+
+def _add_ledger(total: dict, deltas: dict) -> None:
+    for day, (watched, read, completed) in deltas.items():
+        total[day][0] += watched
+        total[day][1] += read
+        total[day][2] += completed
+
+
+def events_record(*, user, events: list[EventData], now=None) -> BatchResult:
+    """Store a batch (idempotently) and fold what is new; see the module docstring.
+
+    Events of lessons the worker may not open are left out (the result's
+    `visible` lacks their lesson). Repeated ids within one batch: the first is
+    stored, a later one is a duplicate or a conflict.
+    """
+    now = now or timezone.now()
+    if connection.vendor == "postgresql":
+        return _record_in_two_statements(user=user, events=events, now=now)
+    return _record_in_a_transaction(user=user, events=events, now=now)
+
+
+MAX_ATTEMPTS = 8
+
+
+def _record_in_two_statements(*, user, events: list[EventData], now) -> BatchResult:
+    """PostgreSQL: one read and one write statement (progress.services.ingest_pg).
+
+    Nothing is locked between them; the write checks that the rows and event ids
+    it folded are still as read, else everything is read and folded again.
+    """
+    lesson_ids = sorted({event.lesson_id for event in events})
+    event_ids = sorted({event.event_id for event in events})
+    for attempt in range(MAX_ATTEMPTS):
+        state = ingest_pg.batch_state(
+            user_id=user.pk, lesson_ids=lesson_ids, event_ids=event_ids
+        )
+        unique, repeats = _split([e for e in events if e.lesson_id in state.lessons])
+        facts = {pk: lesson_facts(lesson) for pk, lesson in state.lessons.items()}
+        rows = _credit_rows(
+            user_id=user.pk, events=list(unique.values()), facts=facts, now=now
+        )
+        new_rows = [row for row in rows if row["event_id"] not in state.hashes]
+        hashes = dict(state.hashes)
+        hashes.update({row["event_id"]: row["payload_hash"] for row in new_rows})
+        inserted = {row["event_id"] for row in new_rows}
+        outcomes = _outcomes(
+            user_id=user.pk,
+            rows=rows,
+            repeats=repeats,
+            inserted=inserted,
+            hashes=hashes,
+        )
+        progress, existing, fresh = {}, [], []
+        ledger: dict = defaultdict(lambda: [0.0, 0.0, 0])
+        for lesson_id, fold_events in _fold_events(new_rows, unique, now).items():
+            row = state.rows.get(lesson_id)
+            if row is None:
+                row = LessonProgress(
+                    user=user, lesson_id=lesson_id, course_id=facts[lesson_id].course_id
+                )
+                fresh.append(row)
+            else:
+                existing.append(row)
+            folded = progress_fold_row(
+                row=row,
+                user=user,
+                lesson=state.lessons[lesson_id],
+                facts=facts[lesson_id],
+                events=fold_events,
+                now=now,
+                choices=state.choices.get(lesson_id, {}),
+            )
+            progress[lesson_id] = folded.row
+            _add_ledger(ledger, folded.ledger)
+        if not new_rows:
+            break
+        try:
+            ingest_pg.batch_write(
+                user_id=user.pk,
+                existing=existing,
+                fresh=fresh,
+                events=new_rows,
+                ledger=dict(ledger),
+                synchronous_commit=settings.PROGRESS_SYNCHRONOUS_COMMIT,
+            )
+            break
+        except ingest_pg.LostRace:
+            if attempt == MAX_ATTEMPTS - 1:
+                raise
+    return BatchResult(outcomes=outcomes, progress=progress, visible=set(state.lessons))
+
+
+def _record_in_a_transaction(*, user, events: list[EventData], now) -> BatchResult:
+    """Other databases (the embedded demo's SQLite): under row locks, as before."""
+    from lessons.selectors import lessons_for_learner
+
+    lessons = lessons_for_learner(
+        viewer=user, lesson_ids={event.lesson_id for event in events}
+    )
+    facts = {pk: lesson_facts(lesson) for pk, lesson in lessons.items()}
+    unique, repeats = _split([e for e in events if e.lesson_id in lessons])
     rows = _credit_rows(
         user_id=user.pk, events=list(unique.values()), facts=facts, now=now
     )
-    outcomes: dict[uuid.UUID, str] = {}
     progress = {}
     with transaction.atomic():
-        if not settings.PROGRESS_SYNCHRONOUS_COMMIT:
-            # Trade-off, off by default: the commit returns before its WAL is on
-            # disk; a PostgreSQL crash may lose the last fraction of a second of
-            # acknowledged events (never corrupts). See README "Progress".
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit = off")
         inserted = _insert(rows) if rows else set()
         existing = set(unique) - inserted
         hashes = {}
@@ -227,39 +364,19 @@ def events_record(
                     event_id__in=existing | {e.event_id for e in repeats}
                 ).values_list("event_id", "payload_hash")
             )
-        for row in rows:
-            event_id = row["event_id"]
-            if event_id in inserted:
-                outcomes[event_id] = Outcome.STORED
-            elif hashes.get(event_id) == row["payload_hash"]:
-                outcomes[event_id] = Outcome.DUPLICATE
-            else:
-                outcomes[event_id] = Outcome.CONFLICT
-        for event in repeats:
-            same = hashes.get(event.event_id) == event.payload_hash(user.pk)
-            if outcomes.get(event.event_id) == Outcome.CONFLICT or not same:
-                outcomes[event.event_id] = Outcome.CONFLICT
-        by_lesson: dict[int, list[FoldEvent]] = defaultdict(list)
-        for row in rows:
-            if row["event_id"] in inserted:
-                by_lesson[row["lesson_id"]].append(
-                    FoldEvent(
-                        type=row["type"],
-                        block_id=row["block_id"],
-                        position=row["position"],
-                        credited_start=row["credited_start"],
-                        credited_end=row["credited_end"],
-                        credited_seconds=row["credited_seconds"],
-                        rate=row["rate"],
-                        flag=row["flag"],
-                        client_time=row["client_time"],
-                        read_seconds=_read_seconds(unique[row["event_id"]]),
-                        received_at=now,
-                    )
-                )
+        outcomes = _outcomes(
+            user_id=user.pk,
+            rows=rows,
+            repeats=repeats,
+            inserted=inserted,
+            hashes=hashes,
+        )
+        new_rows = [row for row in rows if row["event_id"] in inserted]
         ledger: dict = defaultdict(lambda: [0.0, 0.0, 0])
         # Progress rows are locked in lesson order, the ledger last: no cycles.
-        for lesson_id, fold_events in sorted(by_lesson.items()):
+        for lesson_id, fold_events in sorted(
+            _fold_events(new_rows, unique, now).items()
+        ):
             folded = progress_fold(
                 user=user,
                 lesson=lessons[lesson_id],
@@ -268,13 +385,10 @@ def events_record(
                 now=now,
             )
             progress[lesson_id] = folded.row
-            for day, (watched, read, completed) in folded.ledger.items():
-                ledger[day][0] += watched
-                ledger[day][1] += read
-                ledger[day][2] += completed
+            _add_ledger(ledger, folded.ledger)
         if ledger:
             ledger_add(user_id=user.pk, deltas=dict(ledger))
-    return BatchResult(outcomes=outcomes, progress=progress)
+    return BatchResult(outcomes=outcomes, progress=progress, visible=set(lessons))
 
 
 # A step's reading time is capped: a phone left open on one step is not study.

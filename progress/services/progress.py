@@ -79,8 +79,19 @@ def video_fractions(row: LessonProgress, facts: LessonFacts) -> dict[str, float]
     return fractions
 
 
-def _evaluate(*, row: LessonProgress, user, lesson, facts: LessonFacts) -> None:
-    """Recompute story_done, quiz_passed, percent and status (only upwards)."""
+def _evaluate(
+    *,
+    row: LessonProgress,
+    user,
+    lesson,
+    facts: LessonFacts,
+    choices: dict[str, int] | None = None,
+) -> None:
+    """Recompute story_done, quiz_passed, percent and status (only upwards).
+
+    `choices` (decision id -> option index, in the order made) when the caller
+    read them already; otherwise they are queried when the story needs them.
+    """
     fractions = video_fractions(row, facts)
     threshold = facts.threshold / 100
     parts = [min(1.0, f / threshold) if threshold else 1.0 for f in fractions.values()]
@@ -88,13 +99,14 @@ def _evaluate(*, row: LessonProgress, user, lesson, facts: LessonFacts) -> None:
     story_ok = True
     if facts.has_story:
         if not row.story_done:
-            from lessons.models import DecisionChoice
+            if choices is None:
+                from lessons.models import DecisionChoice
 
-            choices = dict(
-                DecisionChoice.objects.filter(user=user, lesson_id=lesson.pk)
-                .order_by("chosen_at")
-                .values_list("decision_id", "option_index")
-            )
+                choices = dict(
+                    DecisionChoice.objects.filter(user=user, lesson_id=lesson.pk)
+                    .order_by("chosen_at")
+                    .values_list("decision_id", "option_index")
+                )
             path, complete_path = facts.path(choices)
             if row.story_end_seen and complete_path:
                 row.story_done = True
@@ -107,7 +119,9 @@ def _evaluate(*, row: LessonProgress, user, lesson, facts: LessonFacts) -> None:
             parts.append(1.0)
         story_ok = row.story_done
     quiz_ok = True
-    if videos_ok and story_ok and not row.quiz_passed:
+    # A completed row stays completed: asking the quiz again (a query per
+    # batch) could change nothing.
+    if videos_ok and story_ok and not row.quiz_passed and not row.is_completed:
         result = quiz_result(user=user, lesson=lesson)
         if result is not None:
             row.quiz_passed = bool(result)
@@ -134,6 +148,28 @@ def progress_fold(
     its end). Returns the row and what to add to the 学时 ledger.
     """
     row = _locked_row(user=user, lesson=lesson, facts=facts)
+    folded = progress_fold_row(
+        row=row, user=user, lesson=lesson, facts=facts, events=events, now=now
+    )
+    row.save()
+    return folded
+
+
+def progress_fold_row(
+    *,
+    row: LessonProgress,
+    user,
+    lesson,
+    facts: LessonFacts,
+    events: list[FoldEvent],
+    now: datetime,
+    choices: dict[str, int] | None = None,
+) -> Folded:
+    """Fold events into a row in memory (the caller saves it) and bump its revision.
+
+    The PostgreSQL ingest (progress.services.ingest_pg) writes the row only if
+    nobody changed it since it was read: `revision` is what it compares.
+    """
     was_completed = row.is_completed
     ledger: dict[date, list] = defaultdict(lambda: [0.0, 0.0, 0])
     new_intervals: dict[str, list] = defaultdict(list)
@@ -176,11 +212,11 @@ def progress_fold(
             row.first_activity_at = first
         if row.last_activity_at is None or last > row.last_activity_at:
             row.last_activity_at = last
-    _evaluate(row=row, user=user, lesson=lesson, facts=facts)
+    _evaluate(row=row, user=user, lesson=lesson, facts=facts, choices=choices)
     if row.is_completed and not was_completed:
         # Counted on the day of the learning that completed it.
         ledger[local_day(max(times) if times else now)][2] += 1
-    row.save()
+    row.revision += 1
     return Folded(row=row, ledger=dict(ledger))
 
 
@@ -201,6 +237,7 @@ def lesson_progress_refresh(*, user, lesson) -> LessonProgress | None:
             return None
         was_completed = row.is_completed
         _evaluate(row=row, user=user, lesson=lesson, facts=facts)
+        row.revision += 1
         row.save()
         if row.is_completed and not was_completed:
             ledger_add(user_id=user.pk, deltas={local_day(timezone.now()): [0, 0, 1]})
@@ -218,5 +255,6 @@ def practice_mark_done(*, user, lesson) -> LessonProgress:
         if row.first_activity_at is None:
             row.first_activity_at = now
         row.last_activity_at = max(row.last_activity_at or now, now)
+        row.revision += 1
         row.save()
     return row
