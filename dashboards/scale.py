@@ -27,6 +27,7 @@ CODE = "scale"
 # and 13% of the lessons a worker completes end in a lesson quiz of 1-3 tries
 # (≈30 attempts).
 PRE_POST_RATE = 0.5
+ACTIVE_SHARE = 0.75  # the others have learnt nothing for 8 to 120 days
 LESSON_QUIZ_RATE = 0.13
 ACTIVITY_TABLES = (
     "progress_lessonprogress",
@@ -465,11 +466,14 @@ def seed_activity(*, rng, seeded: Seeded, tick) -> dict:
     horizon = 26 * 7 * 86400
     for user_id in seeded.worker_ids:
         ability = rng.random()  # how diligent and how good this worker is
+        # Some workers stopped learning a while ago: the at-risk list and the
+        # 7-day activity figure have something to show.
+        quiet = 0.0 if rng.random() < ACTIVE_SHARE else rng.uniform(8, 120) * 86400
         days = {}
         for lesson in lessons:
             if rng.random() > 0.95:
                 continue
-            first = now - dt.timedelta(seconds=rng.random() * horizon)
+            first = now - dt.timedelta(seconds=quiet + rng.random() * (horizon - quiet))
             done = rng.random() < 0.35 + 0.6 * ability
             last = first + dt.timedelta(minutes=rng.randint(3, 20))
             last = min(last, now)
@@ -528,7 +532,10 @@ def seed_activity(*, rng, seeded: Seeded, tick) -> dict:
                     (pre, pre_score, 150),
                     (post, post_score, 20),
                 ):
-                    at = now - dt.timedelta(days=offset * rng.random() + (offset - 20))
+                    at = now - dt.timedelta(
+                        seconds=quiet,
+                        days=offset * rng.random() + (offset - 20),
+                    )
                     attempt_rows.append(
                         (quiz, user_id, 1, "submitted", "learner",
                          at - dt.timedelta(minutes=8), at, 60, score, 100.0, score,
