@@ -330,26 +330,32 @@ def at_risk(*, viewer, unit: OrgUnit, now=None, limit: int = 200) -> list[dict]:
     """Workers with assigned lessons not complete and no activity for 7 days."""
     _check(viewer, unit)
     since = (now or timezone.now()) - dt.timedelta(days=AT_RISK_INACTIVE_DAYS)
+    # Plain values, not model instances: up to `limit` rows on a district page.
     stats = (
         WorkerStat.objects.filter(
             path__startswith=unit.path, assigned__gt=F("completed")
         )
         .filter(Q(last_active_at__lt=since) | Q(last_active_at__isnull=True))
-        .select_related("user", "org_unit")
-        .order_by("-overdue", F("last_active_at").asc(nulls_first=True), "user_id")[
-            :limit
-        ]
-    )
+        .order_by("-overdue", F("last_active_at").asc(nulls_first=True), "user_id")
+        .values_list(
+            "user_id", "user__first_name", "user__last_name", "user__username",
+            "org_unit__name", "assigned", "completed", "overdue", "last_active_at",
+        )[:limit]
+    )  # fmt: skip
     return [
         {
-            "worker_id": s.user_id,
-            "name": s.user.get_full_name() or s.user.get_username(),
-            "unit": s.org_unit.name,
-            "assigned": s.assigned,
-            "completed": s.completed,
-            "open": s.assigned - s.completed,
-            "overdue": s.overdue,
-            "last_active_at": s.last_active_at,
+            "worker_id": user_id,
+            # User.get_full_name(), or the username
+            "name": f"{first} {last}".strip() or username,
+            "unit": unit_name,
+            "assigned": assigned,
+            "completed": completed,
+            "open": assigned - completed,
+            "overdue": overdue,
+            "last_active_at": last_active_at,
         }
-        for s in stats
-    ]
+        for (
+            user_id, first, last, username, unit_name, assigned, completed, overdue,
+            last_active_at,
+        ) in stats
+    ]  # fmt: skip
