@@ -9,9 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape
 
 from django.utils import formats, timezone
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 
@@ -81,6 +81,11 @@ def sort_rows(
     return present + missing, sort
 
 
+def _escaped(value) -> str:
+    # django.utils.html.conditional_escape without a SafeString per cell.
+    return value.__html__() if hasattr(value, "__html__") else escape(str(value))
+
+
 def body_html(rows: list[dict]) -> SafeString:
     """The <tr> rows of a table body: the first cell a row heading (a link when
     the row has a url), each cell escaped.
@@ -91,14 +96,9 @@ def body_html(rows: list[dict]) -> SafeString:
     out = []
     for row in rows:
         first, *rest = row["cells"] or [""]
-        head = (
-            format_html('<a href="{}">{}</a>', row["url"], first)
-            if row["url"]
-            else first
-        )
-        out.append(
-            format_html('<tr><th scope="row">{}</th>', head)
-            + "".join(f"<td>{conditional_escape(cell)}</td>" for cell in rest)
-            + "</tr>"
-        )
+        head = _escaped(first)
+        if row["url"]:
+            head = f'<a href="{_escaped(row["url"])}">{head}</a>'
+        cells = "".join(f"<td>{_escaped(cell)}</td>" for cell in rest)
+        out.append(f'<tr><th scope="row">{head}</th>{cells}</tr>')
     return mark_safe("".join(out))
