@@ -202,8 +202,14 @@ class UnitOverviewView(DashboardView):
     def _period_query(self) -> str:
         return urlencode(self.period.as_query())  # once, not once per row
 
+    @cached_property
+    def _worker_path_prefix(self) -> str:
+        # reverse() once per page, not once per at-risk row (it costs more than
+        # the row): the path ends in "<worker_id>/".
+        return reverse("dashboards:worker", args=[0]).removesuffix("0/")
+
     def worker_url(self, worker_id):
-        return reverse("dashboards:worker", args=[worker_id]) + "?" + self._period_query
+        return f"{self._worker_path_prefix}{int(worker_id)}/?{self._period_query}"
 
     def get_tables(self):
         viewer, unit, period = self.request.user, self.unit, self.period
