@@ -162,6 +162,7 @@ def main():
                 break
             except OSError:
                 time.sleep(0.3)
+        load_before = os.getloadavg()
         floor = time_floor(district.path, args.requests)
         results = [
             (name, time_page(port, path, cookies[who], args.requests))
@@ -176,6 +177,12 @@ def main():
     print(
         f"dashboards at {workers} workers, {progress_rows} progress rows; "
         f"{args.requests} requests per page, sequential, gunicorn -w 2"
+    )
+    # The machine may be shared: times are wall clock, read them with the load.
+    load_after = os.getloadavg()
+    print(
+        f"load average (1/5/15 min) before {'/'.join(f'{x:.2f}' for x in load_before)}"
+        f", after {'/'.join(f'{x:.2f}' for x in load_after)}; {os.cpu_count()} CPUs"
     )
     print(f"{'page':<20}{'p50 ms':>9}{'p95 ms':>9}{'p95/floor p50':>15}  goal")
     print(f"{'floor (SQL)':<20}{f50:>9.1f}{f95:>9.1f}{'1.00':>15}")

@@ -109,11 +109,20 @@ def unit_overview(*, viewer, unit: OrgUnit, period: Period, now=None) -> Figures
 
 
 def _check(viewer, unit: OrgUnit) -> None:
-    # Selectors trust no caller: the unit must be in the viewer's scope.
+    # Selectors trust no caller: the unit must be in the viewer's scope. A page
+    # reads several tables of one unit: the answer is kept on the viewer object,
+    # which lives for one request, so the scope query runs once per page.
+    checked = getattr(viewer, "_dashboards_units_in_scope", None)
+    if checked is None:
+        checked = set()
+        viewer._dashboards_units_in_scope = checked
+    if unit.pk in checked:
+        return
     if not overseen_units_for(viewer).filter(pk=unit.pk).exists():
         from django.http import Http404
 
         raise Http404("No such org unit")
+    checked.add(unit.pk)
 
 
 @dataclass
@@ -175,13 +184,10 @@ def child_rows(*, viewer, unit: OrgUnit, period: Period, now=None) -> list[Row]:
                 has_children=bool(child.numchild),
             )
         )
-    direct = WorkerStat.objects.filter(path=unit.path)
-    if direct.exists():
-        rows.extend(
-            worker_rows(
-                viewer=viewer, unit=unit, period=period, now=now, direct_only=True
-            )
-        )
+    # People on the unit itself (a street's own staff), after its children.
+    rows.extend(
+        worker_rows(viewer=viewer, unit=unit, period=period, now=now, direct_only=True)
+    )
     return rows
 
 
@@ -263,20 +269,23 @@ def weekly_trend(*, viewer, unit: OrgUnit, period: Period) -> list[dict]:
 
 def lesson_completion(*, viewer, unit: OrgUnit) -> tuple[list[dict], list[dict]]:
     """Completion by course and by lesson in unit's subtree: (courses, lessons)."""
-    from lessons.models import CoursePage, LessonPage
+    from lessons.models import CoursePage
 
     _check(viewer, unit)
-    stats = {s.lesson_id: s for s in UnitLessonStat.objects.filter(org_unit=unit)}
-    lessons = list(
-        LessonPage.objects.filter(pk__in=list(stats))
-        .values("pk", "title", "path")
-        .order_by("path")
-    )
+    # One query for the figures and the lessons' titles and tree positions.
+    stats = list(
+        UnitLessonStat.objects.filter(org_unit=unit)
+        .values(
+            "lesson_id", "assigned", "started", "completed", "assigned_completed",
+            title=F("lesson__title"), path=F("lesson__path"),
+        )
+        .order_by("lesson__path")
+    )  # fmt: skip
     courses = list(CoursePage.objects.values("pk", "title", "path").order_by("path"))
     by_course: dict[int, dict] = {}
     lesson_rows = []
-    for lesson in lessons:
-        stat = stats[lesson["pk"]]
+    for stat in stats:
+        lesson = {"pk": stat["lesson_id"], "title": stat["title"], "path": stat["path"]}
         course = next(
             (c for c in courses if lesson["path"].startswith(c["path"])), None
         )
@@ -285,11 +294,11 @@ def lesson_completion(*, viewer, unit: OrgUnit) -> tuple[list[dict], list[dict]]
             "course": course_title,
             "lesson": lesson["title"],
             "lesson_id": lesson["pk"],
-            "assigned": stat.assigned,
-            "started": stat.started,
-            "completed": stat.completed,
-            "assigned_completed": stat.assigned_completed,
-            "completion_rate": _percent(stat.assigned_completed, stat.assigned),
+            "assigned": stat["assigned"],
+            "started": stat["started"],
+            "completed": stat["completed"],
+            "assigned_completed": stat["assigned_completed"],
+            "completion_rate": _percent(stat["assigned_completed"], stat["assigned"]),
         }
         lesson_rows.append(row)
         if course:
@@ -321,26 +330,32 @@ def at_risk(*, viewer, unit: OrgUnit, now=None, limit: int = 200) -> list[dict]:
     """Workers with assigned lessons not complete and no activity for 7 days."""
     _check(viewer, unit)
     since = (now or timezone.now()) - dt.timedelta(days=AT_RISK_INACTIVE_DAYS)
+    # Plain values, not model instances: up to `limit` rows on a district page.
     stats = (
         WorkerStat.objects.filter(
             path__startswith=unit.path, assigned__gt=F("completed")
         )
         .filter(Q(last_active_at__lt=since) | Q(last_active_at__isnull=True))
-        .select_related("user", "org_unit")
-        .order_by("-overdue", F("last_active_at").asc(nulls_first=True), "user_id")[
-            :limit
-        ]
-    )
+        .order_by("-overdue", F("last_active_at").asc(nulls_first=True), "user_id")
+        .values_list(
+            "user_id", "user__first_name", "user__last_name", "user__username",
+            "org_unit__name", "assigned", "completed", "overdue", "last_active_at",
+        )[:limit]
+    )  # fmt: skip
     return [
         {
-            "worker_id": s.user_id,
-            "name": s.user.get_full_name() or s.user.get_username(),
-            "unit": s.org_unit.name,
-            "assigned": s.assigned,
-            "completed": s.completed,
-            "open": s.assigned - s.completed,
-            "overdue": s.overdue,
-            "last_active_at": s.last_active_at,
+            "worker_id": user_id,
+            # User.get_full_name(), or the username
+            "name": f"{first} {last}".strip() or username,
+            "unit": unit_name,
+            "assigned": assigned,
+            "completed": completed,
+            "open": assigned - completed,
+            "overdue": overdue,
+            "last_active_at": last_active_at,
         }
-        for s in stats
-    ]
+        for (
+            user_id, first, last, username, unit_name, assigned, completed, overdue,
+            last_active_at,
+        ) in stats
+    ]  # fmt: skip

@@ -22,7 +22,7 @@ from cms.scoping import get_overseen_unit_or_404, overseen_root
 from dashboards import charts, selectors
 from dashboards.access import may_see_people_data
 from dashboards.periods import period_from_query
-from dashboards.tables import Col, Table, sort_rows
+from dashboards.tables import Col, Table, body_html, sort_rows
 
 
 class DashboardView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -113,6 +113,13 @@ class DashboardView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateV
         return context
 
     def render_table(self, table: Table) -> dict:
+        rows = [
+            {
+                "cells": [table.display(row, c) for c in table.columns],
+                "url": table.link(row) if table.link else None,
+            }
+            for row in table.rows
+        ]
         return {
             "table": table,
             "headings": [
@@ -127,13 +134,8 @@ class DashboardView(SpreadsheetExportMixin, WagtailAdminTemplateMixin, TemplateV
                 }
                 for c in table.columns
             ],
-            "rows": [
-                {
-                    "cells": [table.display(row, c) for c in table.columns],
-                    "url": table.link(row) if table.link else None,
-                }
-                for row in table.rows
-            ],
+            "rows": rows,
+            "body": body_html(rows),
             "xlsx": self.export_url(table, "xlsx"),
             "csv": self.export_url(table, "csv"),
         }
@@ -196,9 +198,18 @@ class UnitOverviewView(DashboardView):
     def unit_url(self, unit_id, **params):
         return unit_url(unit_id, self.period, **params)
 
+    @cached_property
+    def _period_query(self) -> str:
+        return urlencode(self.period.as_query())  # once, not once per row
+
+    @cached_property
+    def _worker_path_prefix(self) -> str:
+        # reverse() once per page, not once per at-risk row (it costs more than
+        # the row): the path ends in "<worker_id>/".
+        return reverse("dashboards:worker", args=[0]).removesuffix("0/")
+
     def worker_url(self, worker_id):
-        query = self.period.as_query()
-        return reverse("dashboards:worker", args=[worker_id]) + "?" + urlencode(query)
+        return f"{self._worker_path_prefix}{int(worker_id)}/?{self._period_query}"
 
     def get_tables(self):
         viewer, unit, period = self.request.user, self.unit, self.period

@@ -158,7 +158,10 @@ def stats_refresh_workers(*, user_ids: Iterable[int]) -> None:
 
 
 def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
-    """Empty every stats table and compute it again for every worker."""
+    """Empty every stats table and compute it again for every worker (set-based
+    SQL, dashboards.services.rebuild; the per-worker refresh is the reference)."""
+    from dashboards.services.rebuild import rebuild_worker_rows
+
     ids = list(sources.workers_qs().order_by("pk").values_list("pk", flat=True))
     with transaction.atomic():
         _lock()
@@ -174,12 +177,11 @@ def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
                 "dashboards_dirtyworker",
             ):
                 cursor.execute(f"DELETE FROM {table}")
-        for start in range(0, len(ids), BATCH):
-            batch = ids[start : start + BATCH]
-            _refresh(batch, fresh=True)
-            if tick:
-                tick(len(batch))
+        # Progress-bar steps: a share of the workers per statement.
+        rebuild_worker_rows(tick=(lambda n: tick(len(ids) // 5)) if tick else None)
         _rebuild_unit_tables()
+        if tick:
+            tick(len(ids) - 4 * (len(ids) // 5))
         RefreshMark.objects.update_or_create(
             name="changes", defaults={"at": timezone.now()}
         )
@@ -198,28 +200,23 @@ def _ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
 
 
-def _refresh(ids: list[int], *, fresh: bool = False) -> None:
+def _refresh(ids: list[int]) -> None:
     now = timezone.now()
     new = sources.raw_workers(ids, now=now)
 
-    old_paths = (
-        {}
-        if fresh
-        else dict(
-            WorkerStat.objects.filter(user_id__in=ids).values_list("user_id", "path")
-        )
+    old_paths = dict(
+        WorkerStat.objects.filter(user_id__in=ids).values_list("user_id", "path")
     )
     old_weeks = defaultdict(dict)
     old_lessons = defaultdict(dict)
-    if not fresh:
-        for row in WorkerWeekStat.objects.filter(user_id__in=ids).values(
-            "user_id", "week", *WEEK_SUMS
-        ):
-            old_weeks[row["user_id"]][row["week"]] = row
-        for row in WorkerLessonState.objects.filter(user_id__in=ids).values_list(
-            "user_id", "lesson_id", "assigned", "started", "completed"
-        ):
-            old_lessons[row[0]][row[1]] = row[2:]
+    for row in WorkerWeekStat.objects.filter(user_id__in=ids).values(
+        "user_id", "week", *WEEK_SUMS
+    ):
+        old_weeks[row["user_id"]][row["week"]] = row
+    for row in WorkerLessonState.objects.filter(user_id__in=ids).values_list(
+        "user_id", "lesson_id", "assigned", "started", "completed"
+    ):
+        old_lessons[row[0]][row[1]] = row[2:]
 
     week_delta: dict[tuple[str, object], list] = defaultdict(
         lambda: [0] * (1 + len(WEEK_SUMS))
@@ -254,12 +251,9 @@ def _refresh(ids: list[int], *, fresh: bool = False) -> None:
             add_weeks(worker.path, worker.weeks, +1)
             add_lessons(worker.path, worker.lessons, +1)
 
-    if not fresh:
-        WorkerWeekStat.objects.filter(user_id__in=ids).delete()
-        WorkerLessonState.objects.filter(user_id__in=ids).delete()
-        WorkerStat.objects.filter(user_id__in=ids).exclude(
-            user_id__in=list(new)
-        ).delete()
+    WorkerWeekStat.objects.filter(user_id__in=ids).delete()
+    WorkerLessonState.objects.filter(user_id__in=ids).delete()
+    WorkerStat.objects.filter(user_id__in=ids).exclude(user_id__in=list(new)).delete()
 
     WorkerStat.objects.bulk_create(
         [
@@ -296,8 +290,7 @@ def _refresh(ids: list[int], *, fresh: bool = False) -> None:
             for lesson_id, state in w.lessons.items()
         ),
     )
-    if not fresh:
-        _apply_unit_deltas(week_delta, lesson_delta)
+    _apply_unit_deltas(week_delta, lesson_delta)
 
 
 def _rebuild_unit_tables() -> None:
