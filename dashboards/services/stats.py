@@ -177,11 +177,21 @@ def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
                 "dashboards_dirtyworker",
             ):
                 cursor.execute(f"DELETE FROM {table}")
-        # Progress-bar steps: a share of the workers per statement.
-        rebuild_worker_rows(tick=(lambda n: tick(len(ids) // 5)) if tick else None)
-        _rebuild_unit_tables()
-        if tick:
-            tick(len(ids) - 4 * (len(ids) // 5))
+        if connection.vendor == "postgresql":
+            # Progress-bar steps: a share of the workers per statement.
+            rebuild_worker_rows(tick=(lambda n: tick(len(ids) // 5)) if tick else None)
+            _rebuild_unit_tables()
+            if tick:
+                tick(len(ids) - 4 * (len(ids) // 5))
+        else:
+            # SQLite (the embedded run, a few hundred workers): the per-worker
+            # refresh, in batches.
+            for start in range(0, len(ids), BATCH):
+                batch = ids[start : start + BATCH]
+                _refresh(batch, fresh=True)
+                if tick:
+                    tick(len(batch))
+            _rebuild_unit_tables()
         RefreshMark.objects.update_or_create(
             name="changes", defaults={"at": timezone.now()}
         )
