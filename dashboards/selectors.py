@@ -269,7 +269,7 @@ def lesson_completion(*, viewer, unit: OrgUnit) -> tuple[list[dict], list[dict]]
     stats = {s.lesson_id: s for s in UnitLessonStat.objects.filter(org_unit=unit)}
     lessons = list(
         LessonPage.objects.filter(pk__in=list(stats))
-        .values("pk", "title", "path")
+        .values("pk", "title", "path", "live")
         .order_by("path")
     )
     courses = list(CoursePage.objects.values("pk", "title", "path").order_by("path"))
@@ -285,6 +285,7 @@ def lesson_completion(*, viewer, unit: OrgUnit) -> tuple[list[dict], list[dict]]
             "course": course_title,
             "lesson": lesson["title"],
             "lesson_id": lesson["pk"],
+            "live": lesson["live"],
             "assigned": stat.assigned,
             "started": stat.started,
             "completed": stat.completed,
