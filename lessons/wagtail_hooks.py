@@ -109,7 +109,7 @@ class CharacterViewSet(SnippetViewSet):
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
-    list_display = ["name", "slug"]
+    list_display = ["name", "name_en", "slug"]
     ordering = ["sort_order", "name"]
 
 
