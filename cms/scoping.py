@@ -25,9 +25,12 @@ from cms.roles import is_supervisor, is_trainer
 __all__ = [
     "get_org_unit_or_404",
     "get_overseen_unit_or_404",
+    "get_overseen_lesson_or_404",
     "get_overseen_worker_or_404",
     "aggregate_people_for",
     "aggregate_scope_root",
+    "overseen_lessons_for",
+    "reads_lessons_read_only",
     "overseen_units_for",
     "get_person_or_404",
     "org_units_for",
@@ -172,3 +175,32 @@ def aggregate_scope_root(viewer) -> OrgUnit | None:
     if not _visible(viewer) or viewer.is_superuser or is_trainer(viewer):
         return None
     return supervised_root(viewer)
+
+
+# Lessons a supervisor opens read-only in the admin. Content is district-wide (every
+# signed-in worker may open every live lesson), so what a supervisor's scope limits
+# is people's data, not which lessons exist: she sees the live lessons, never a
+# draft, and never the editor. Trainers and superusers have Wagtail's own pages.
+
+
+def reads_lessons_read_only(viewer) -> bool:
+    """Whether the viewer gets the read-only lessons (supervisors, superusers)."""
+    return _visible(viewer) and (viewer.is_superuser or is_supervisor(viewer))
+
+
+def overseen_lessons_for(viewer):
+    """Live lessons the viewer may open read-only: supervisors and superusers."""
+    from lessons.models import LessonPage
+
+    if not reads_lessons_read_only(viewer):
+        return LessonPage.objects.none()
+    return LessonPage.objects.live()
+
+
+def get_overseen_lesson_or_404(viewer, pk):
+    from lessons.models import LessonPage
+
+    try:
+        return overseen_lessons_for(viewer).get(pk=int(pk))
+    except (LessonPage.DoesNotExist, ValueError, TypeError):
+        raise Http404("No such lesson") from None

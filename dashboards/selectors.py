@@ -277,7 +277,7 @@ def lesson_completion(*, viewer, unit: OrgUnit) -> tuple[list[dict], list[dict]]
         UnitLessonStat.objects.filter(org_unit=unit)
         .values(
             "lesson_id", "assigned", "started", "completed", "assigned_completed",
-            title=F("lesson__title"), path=F("lesson__path"),
+            title=F("lesson__title"), path=F("lesson__path"), live=F("lesson__live"),
         )
         .order_by("lesson__path")
     )  # fmt: skip
@@ -294,6 +294,7 @@ def lesson_completion(*, viewer, unit: OrgUnit) -> tuple[list[dict], list[dict]]
             "course": course_title,
             "lesson": lesson["title"],
             "lesson_id": lesson["pk"],
+            "live": stat["live"],
             "assigned": stat["assigned"],
             "started": stat["started"],
             "completed": stat["completed"],

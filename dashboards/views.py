@@ -308,8 +308,8 @@ class UnitOverviewView(DashboardView):
             key="lessons",
             title=_("按微课完成情况"),
             columns=[
-                Col("course", _("课程"), "text"),
                 Col("lesson", _("微课"), "text"),
+                Col("course", _("课程"), "text"),
                 Col("assigned", _("应学人数")),
                 Col("assigned_completed", _("已完成（应学）")),
                 Col("completion_rate", _("完成率"), "percent"),
@@ -317,6 +317,12 @@ class UnitOverviewView(DashboardView):
                 Col("completed", _("完成（全部）")),
             ],
             rows=lesson_rows,
+            # The lesson itself, read-only (a draft that was unpublished has none).
+            link=lambda r: (
+                reverse("lesson_previews:lesson", args=[r["lesson_id"]])
+                if r["live"]
+                else None
+            ),
         )
         risk_rows = selectors.at_risk(viewer=viewer, unit=unit)
         risk = Table(

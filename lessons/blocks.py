@@ -16,6 +16,8 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.snippets.blocks import SnippetChooserBlock
 from wagtailmedia.blocks import VideoChooserBlock
 
+from lessons.scene_jump import SceneJumpBlock
+
 
 class Rating(models.TextChoices):
     """How good a decision option is; shown to the learner after choosing."""
@@ -67,11 +69,11 @@ class DecisionOptionBlock(blocks.StructBlock):
     rating = blocks.ChoiceBlock(
         label=_("评价"), choices=Rating.choices, default=Rating.ACCEPTABLE
     )
-    jump_to = blocks.CharBlock(
+    jump_to = SceneJumpBlock(
         label=_("跳转到场景"),
         required=False,
         max_length=64,
-        help_text=_("可选：填写本课中某个场景的场景名，选择后故事从那里继续。"),
+        help_text=_("可选：选择本课的一个场景，选了这个选项后故事从那里继续。"),
     )
 
     class Meta:
@@ -178,6 +180,9 @@ def jump_target_errors(stream) -> dict[int, dict[int, str]]:
         for child in stream
     ]
     anchors = {value["anchor"] for kind, value in children if kind == "scene"}
+    valid = "、".join(
+        value["anchor"] for kind, value in children if kind == "scene"
+    ) or _("（还没有场景）")
     errors: dict[int, dict[int, str]] = {}
     for index, (kind, value) in enumerate(children):
         if kind != "decision":
@@ -186,8 +191,9 @@ def jump_target_errors(stream) -> dict[int, dict[int, str]]:
             target = (option.get("jump_to") or "").strip()
             if target and target not in anchors:
                 errors.setdefault(index, {})[option_index] = _(
-                    "选项「%(option)s」跳转的场景「%(scene)s」不存在"
-                ) % {"option": option.get("label"), "scene": target}
+                    "选项「%(option)s」跳转的场景「%(scene)s」不存在。"
+                    "本课的场景：%(scenes)s"
+                ) % {"option": option.get("label"), "scene": target, "scenes": valid}
     return errors
 
 

@@ -67,7 +67,11 @@ def _course_index() -> CourseIndexPage:
     index = CourseIndexPage.objects.first()
     if index is None:
         index = CourseIndexPage(
-            title="课程", slug="courses", intro="<p>按主题和讲师类型找课。</p>"
+            title="课程",
+            title_en="Courses",
+            slug="courses",
+            intro="<p>按主题和讲师类型找课。</p>",
+            intro_en="<p>Find courses by topic and instructor type.</p>",
         )
         LearningHomePage.objects.get().add_child(instance=index)
         index.save_revision().publish()

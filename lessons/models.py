@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -63,6 +64,14 @@ class Topic(models.Model):
     """One of the district's fixed 三微治理 topics; free tags sit beside it."""
 
     name = models.CharField(_("名称"), max_length=40, unique=True)
+    # A topic names a part of the site's own navigation (home feed, catalogue
+    # filter), so an English page shows it in English.
+    name_en = models.CharField(
+        _("英文名称"),
+        max_length=60,
+        blank=True,
+        help_text=_("英文界面显示的名称；不填则显示中文名称。"),
+    )
     slug = models.SlugField(_("标识"), max_length=40, unique=True, allow_unicode=True)
     sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
 
@@ -73,6 +82,42 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when there is one)."""
+        return in_language(self.name, self.name_en)
+
+
+def in_language(chinese: str, english: str) -> str:
+    """The English text on English pages when there is one, else the Chinese."""
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return chinese
+
+
+class SiteHeadingMixin(models.Model):
+    """The site's own pages (learning home, catalogue) head the site's navigation:
+    their heading and intro are UI text, so they have an English version too."""
+
+    title_en = models.CharField(
+        _("英文标题"),
+        max_length=120,
+        blank=True,
+        help_text=_("英文界面显示的标题；不填则显示中文标题。"),
+    )
+    intro_en = RichTextField(_("英文简介"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def heading(self) -> str:
+        return in_language(self.title, self.title_en)
+
+    @property
+    def intro_text(self) -> str:
+        return in_language(self.intro, self.intro_en)
 
 
 class Instructor(index.Indexed, models.Model):
@@ -156,12 +201,17 @@ class Character(models.Model):
         return self.name.strip()[:1] or "?"
 
 
-class LearningHomePage(PhonePreviewMixin, Page):
+class LearningHomePage(PhonePreviewMixin, SiteHeadingMixin, Page):  # noqa: DJ008 (Page names it)
     """The site root a social worker lands on: the feed of assigned and new lessons."""
 
     intro = RichTextField(_("导语"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("title_en"), FieldPanel("intro_en")], heading=_("英文界面")
+        ),
+    ]
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
 
@@ -169,12 +219,17 @@ class LearningHomePage(PhonePreviewMixin, Page):
         verbose_name = _("学习首页")
 
 
-class CourseIndexPage(PhonePreviewMixin, Page):
+class CourseIndexPage(PhonePreviewMixin, SiteHeadingMixin, Page):  # noqa: DJ008 (Page names it)
     """The catalogue of courses (one, at /courses/)."""
 
     intro = RichTextField(_("简介"), blank=True)
 
-    content_panels = Page.content_panels + [FieldPanel("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("intro"),
+        MultiFieldPanel(
+            [FieldPanel("title_en"), FieldPanel("intro_en")], heading=_("英文界面")
+        ),
+    ]
     max_count = 1
     parent_page_types = ["lessons.LearningHomePage"]
     subpage_types = ["lessons.CoursePage"]

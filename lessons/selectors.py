@@ -308,3 +308,26 @@ def trainer_dashboard(*, viewer) -> TrainerDashboard | None:
     return TrainerDashboard(
         drafts=drafts, videos_in_trouble=videos, recently_changed=recent
     )
+
+
+@dataclass
+class OverseenCourse:
+    course: CoursePage
+    lessons: list[LessonPage]
+
+
+def overseen_lessons_by_course(*, viewer) -> list[OverseenCourse]:
+    """A supervisor's read-only list: live lessons under their live courses, in
+    the tree's order (two queries)."""
+    from cms.scoping import overseen_lessons_for
+
+    lessons = list(overseen_lessons_for(viewer).order_by("path"))
+    if not lessons:
+        return []
+    courses = list(_live_courses().order_by("path"))
+    groups = []
+    for course in courses:
+        under = [lesson for lesson in lessons if lesson.path.startswith(course.path)]
+        if under:
+            groups.append(OverseenCourse(course=course, lessons=under))
+    return groups

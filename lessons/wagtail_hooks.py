@@ -4,9 +4,11 @@ to write stories, and the editor's length warning."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.forms.choosers import BaseFilterForm
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.chooser import (
@@ -16,6 +18,9 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.scoping import reads_lessons_read_only
+
+from . import admin_urls
 from .authoring import lesson_estimate, lesson_length_warning
 from .models import (
     Character,
@@ -104,7 +109,7 @@ class CharacterViewSet(SnippetViewSet):
 class TopicViewSet(SnippetViewSet):
     model = Topic
     icon = "tag"
-    list_display = ["name", "slug"]
+    list_display = ["name", "name_en", "slug"]
     ordering = ["sort_order", "name"]
 
 
@@ -152,3 +157,26 @@ def add_trainer_dashboard_panel(request, panels):
     dashboard = trainer_dashboard(viewer=request.user)
     if dashboard is not None:
         panels.insert(0, TrainerDashboardPanel(dashboard))
+
+
+@hooks.register("register_admin_urls")
+def register_lesson_preview_urls():
+    return [path("lesson-previews/", include(admin_urls, namespace="lesson_previews"))]
+
+
+class _ReadOnlyLessonsItem(MenuItem):
+    """Supervisors open lessons read-only here; they get no page explorer or editor."""
+
+    def is_shown(self, request):
+        return reads_lessons_read_only(request.user) and not request.user.is_superuser
+
+
+@hooks.register("register_admin_menu_item")
+def register_read_only_lessons_menu():
+    return _ReadOnlyLessonsItem(
+        _("微课（只读）"),
+        reverse("lesson_previews:index"),
+        name="lessons-read-only",
+        icon_name="view",
+        order=150,
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path(
         "staff-media/originals/<int:video_id>/", views.original, name="media_original"
     ),
+    path("staff-media/posters/<int:video_id>/", views.poster, name="media_poster"),
     path(
         "staff-media/captions/<int:caption_id>/",
         views.caption_file,

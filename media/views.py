@@ -123,6 +123,17 @@ def original(request, video_id: int):
 
 
 @require_GET
+def poster(request, video_id: int):
+    """A video's poster frame, for the admin listing of staff who may change it."""
+    video = Video.objects.filter(pk=video_id).first()
+    if video is None or not video.poster_name or not _may_change(request.user, video):
+        return serving.not_found()
+    return serving.serve_stored(
+        request, video.poster_name, cache="private, max-age=3600"
+    )
+
+
+@require_GET
 def caption_file(request, caption_id: int):
     """A caption track as stored, for staff who may change its video."""
     caption = VideoCaption.objects.select_related("video").filter(pk=caption_id).first()

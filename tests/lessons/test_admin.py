@@ -162,14 +162,16 @@ def test_a_jump_to_a_missing_scene_is_refused_with_a_clear_message(trainer_clien
     assert not LessonPage.objects.filter(slug="three-rounds").exists()
     error = response.context["form"].errors.as_data()["script"][0]
     assert [str(m) for m in error.non_block_errors] == [
-        "选项「召开议事会」跳转的场景「round-3」不存在"
+        "选项「召开议事会」跳转的场景「round-3」不存在。本课的场景：round-1"
     ]
     # The editor's script widget receives the message (JSON for its error list).
-    message_json = json.dumps("选项「召开议事会」跳转的场景「round-3」不存在")
+    message_json = json.dumps(
+        "选项「召开议事会」跳转的场景「round-3」不存在。本课的场景：round-1"
+    )
     assert message_json[1:-1] in response.content.decode()
     option_error = error.block_errors[2].block_errors["options"].block_errors[0]
     assert option_error.block_errors["jump_to"].messages == [
-        "选项「召开议事会」跳转的场景「round-3」不存在"
+        "选项「召开议事会」跳转的场景「round-3」不存在。本课的场景：round-1"
     ]
 
 

@@ -72,7 +72,9 @@ def test_script_refuses_a_jump_to_a_missing_scene_naming_option_and_scene():
     with pytest.raises(StreamBlockValidationError) as caught:
         block.clean(value)
     messages = [str(m) for m in caught.value.non_block_errors]
-    assert messages == ["选项「召开议事会」跳转的场景「round-3」不存在"]
+    assert messages == [
+        "选项「召开议事会」跳转的场景「round-3」不存在。本课的场景：start"
+    ]
     decision_error = caught.value.block_errors[1]
     jump_error = decision_error.block_errors["options"].block_errors[0]
     assert "round-3" in jump_error.block_errors["jump_to"].messages[0]
@@ -131,6 +133,44 @@ def test_saving_a_lesson_with_a_broken_jump_is_refused_outside_the_admin():
     with pytest.raises(ValidationError) as caught:
         lesson.save()
     assert caught.value.message_dict["script"] == [
-        "选项「召开议事会」跳转的场景「round-3」不存在"
+        "选项「召开议事会」跳转的场景「round-3」不存在。本课的场景：start"
     ]
     assert LessonPage.objects.get(pk=lesson.pk).script[0].value["anchor"] == "start"
+
+
+def test_a_broken_jump_names_the_scenes_the_lesson_has():
+    raw = (
+        Script()
+        .scene("start", "楼道里")
+        .decision("怎么办？", [option("开会", jump_to="meting"), option("等")])
+        .scene("meeting", "议事会")
+        .build()
+    )
+    block, value = script_value(raw)
+    with pytest.raises(StreamBlockValidationError) as caught:
+        block.clean(value)
+    assert [str(m) for m in caught.value.non_block_errors] == [
+        "选项「开会」跳转的场景「meting」不存在。本课的场景：start、meeting"
+    ]
+
+
+def test_the_jump_field_renders_as_the_scene_select_widget():
+    option_block = DecisionBlock().child_blocks["options"].child_block
+    widget = option_block.child_blocks["jump_to"].field.widget
+    html = widget.render("jump", "meeting", attrs={"id": "jump"})
+    assert "data-scene-jump" in html
+    assert 'value="meeting"' in html
+    assert "lessons/admin/scene-jump.js" in str(widget.media)
+
+
+def test_a_saved_jump_to_an_existing_scene_stays_valid():
+    # Scripts saved before the select keep their scene names as they are.
+    raw = (
+        Script()
+        .scene("round-1", "组先议")
+        .decision("接下来？", [option("再议", jump_to="round-1"), option("等")])
+        .build()
+    )
+    block, value = script_value(raw)
+    cleaned = block.clean(value)
+    assert cleaned[1].value["options"][0]["jump_to"] == "round-1"
