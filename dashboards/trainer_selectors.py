@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import Avg, Count, Q
 
 from cms.scoping import aggregate_people_for
+from dashboards.sql import literal_table
 from lessons.models import CoursePage, Instructor, LessonPage
 from progress.lesson_rules import _video_span, lesson_facts
 from progress.models import LessonProgress
@@ -128,7 +129,7 @@ def _people_sql(people) -> tuple[str, tuple]:
     try:
         sql, params = people.values("pk").query.sql_with_params()
     except EmptyResultSet:  # a viewer who may see nobody's learning
-        return "SELECT NULL::integer WHERE FALSE", ()
+        return "SELECT CAST(NULL AS INTEGER) WHERE 1 = 0", ()
     return sql, tuple(params)
 
 
@@ -160,6 +161,11 @@ def lesson_funnels(*, viewer, lessons: list[LessonRef]) -> dict[int, Funnel]:
         for lesson in lessons
     ]
     progress = LessonProgress._meta.db_table
+    table, table_params = literal_table(
+        "h",
+        [("lesson_id", "integer"), ("seconds", "float8")],
+        list(zip(ids, halves, strict=True)),
+    )
     found = {
         lesson_id: (opened, half, completed)
         for lesson_id, opened, half, completed in _rows(
@@ -168,12 +174,11 @@ def lesson_funnels(*, viewer, lessons: list[LessonRef]) -> dict[int, Funnel]:
                    COUNT(*) FILTER (WHERE p.watched_seconds >= h.seconds),
                    COUNT(*) FILTER (WHERE p.status = %s)
             FROM {progress} p
-            JOIN unnest(%s::integer[], %s::float8[]) AS h(lesson_id, seconds)
-              ON h.lesson_id = p.lesson_id
+            JOIN {table} ON h.lesson_id = p.lesson_id
             WHERE p.user_id IN ({people_sql})
             GROUP BY p.lesson_id
             """,
-            [LessonProgress.Status.COMPLETED, ids, halves, *people_params],
+            [LessonProgress.Status.COMPLETED, *table_params, *people_params],
         )
     }
     passed = _quiz_passed(people=(people_sql, people_params), lesson_ids=ids)
@@ -209,32 +214,29 @@ def _quiz_passed(*, people: tuple[str, tuple], lesson_ids: list[int]) -> dict[in
     outcome = QuizOutcome._meta.db_table
     out = {lesson_id: 0 for lesson_id in quizzes}
     single = [(lesson, next(iter(q))) for lesson, q in quizzes.items() if len(q) == 1]
+    placed_columns = [("lesson_id", "integer"), ("quiz_id", "bigint")]
     if single:
+        table, table_params = literal_table("s", placed_columns, single)
         out.update(
             _rows(
                 f"""
                 SELECT s.lesson_id, COUNT(*)
                 FROM {outcome} o
-                JOIN unnest(%s::integer[], %s::bigint[]) AS s(lesson_id, quiz_id)
-                  ON s.quiz_id = o.quiz_id
+                JOIN {table} ON s.quiz_id = o.quiz_id
                 WHERE o.passed AND o.user_id IN ({people_sql})
                 GROUP BY s.lesson_id
                 """,
-                [
-                    [lesson for lesson, _ in single],
-                    [q for _, q in single],
-                    *people_params,
-                ],
+                [*table_params, *people_params],
             )
         )
     several = [(lesson, q) for lesson, qs in quizzes.items() if len(qs) > 1 for q in qs]
     if several:
+        table, table_params = literal_table("s", placed_columns, several)
         out.update(
             _rows(
                 f"""
                 WITH placed AS (
-                    SELECT * FROM unnest(%s::integer[], %s::bigint[])
-                        AS s(lesson_id, quiz_id)
+                    SELECT * FROM {table}
                 ), needed AS (
                     SELECT lesson_id, COUNT(*) AS n FROM placed GROUP BY lesson_id
                 ), passed AS (
@@ -248,11 +250,7 @@ def _quiz_passed(*, people: tuple[str, tuple], lesson_ids: list[int]) -> dict[in
                 LEFT JOIN passed w ON w.lesson_id = q.lesson_id AND w.n = q.n
                 GROUP BY q.lesson_id
                 """,
-                [
-                    [lesson for lesson, _ in several],
-                    [q for _, q in several],
-                    *people_params,
-                ],
+                [*table_params, *people_params],
             )
         )
     return out
@@ -530,25 +528,27 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
         kind: TypeOutcome(type=kind, lessons=len(lessons_of[kind])) for kind in kinds
     }
 
-    def pairs(groups: dict[str, set[int]]) -> tuple[list[int], list[str]]:
-        flat = [(pk, kind) for kind in kinds for pk in sorted(groups.get(kind, ()))]
-        return [pk for pk, _ in flat], [kind for _, kind in flat]
+    def pairs(groups: dict[str, set[int]]) -> list[tuple[int, str]]:
+        return [(pk, kind) for kind in kinds for pk in sorted(groups.get(kind, ()))]
 
     progress = LessonProgress._meta.db_table
+    table, table_params = literal_table(
+        "t", [("lesson_id", "integer"), ("kind", "text")], pairs(lessons_of)
+    )
     for kind, opened, completed, workers in _rows(
         f"""
-        SELECT kind, SUM(opened)::bigint, SUM(completed)::bigint, COUNT(*) FROM (
+        SELECT kind, CAST(SUM(opened) AS BIGINT), CAST(SUM(completed) AS BIGINT),
+               COUNT(*) FROM (
             SELECT t.kind, p.user_id, COUNT(*) AS opened,
                    COUNT(*) FILTER (WHERE p.status = %s) AS completed
             FROM {progress} p
-            JOIN unnest(%s::integer[], %s::text[]) AS t(lesson_id, kind)
-              ON t.lesson_id = p.lesson_id
+            JOIN {table} ON t.lesson_id = p.lesson_id
             WHERE p.user_id IN ({people_sql})
             GROUP BY t.kind, p.user_id
         ) per_worker
         GROUP BY kind
         """,
-        [LessonProgress.Status.COMPLETED, *pairs(lessons_of), *people_params],
+        [LessonProgress.Status.COMPLETED, *table_params, *people_params],
     ):
         rows[kind].opened = opened
         rows[kind].completed = completed
@@ -565,19 +565,21 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
         for kind in kinds
     }
     outcome = QuizOutcome._meta.db_table
+    table, table_params = literal_table(
+        "t", [("quiz_id", "bigint"), ("kind", "text")], pairs(quizzes_of)
+    )
     for kind, score, workers in _rows(
         f"""
-        SELECT kind, SUM(total)::float8 / SUM(n), COUNT(*) FROM (
+        SELECT kind, CAST(SUM(total) AS DOUBLE PRECISION) / SUM(n), COUNT(*) FROM (
             SELECT t.kind, o.user_id, SUM(o.first_score) AS total, COUNT(*) AS n
             FROM {outcome} o
-            JOIN unnest(%s::bigint[], %s::text[]) AS t(quiz_id, kind)
-              ON t.quiz_id = o.quiz_id
+            JOIN {table} ON t.quiz_id = o.quiz_id
             WHERE o.first_score IS NOT NULL AND o.user_id IN ({people_sql})
             GROUP BY t.kind, o.user_id
         ) per_worker
         GROUP BY kind
         """,
-        [*pairs(quizzes_of), *people_params],
+        [*table_params, *people_params],
     ):
         rows[kind].score = score
         rows[kind].score_workers = workers
@@ -597,18 +599,24 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
         for course, found in tests.items()
         if len(found) == 2
     }
-    course_ids, course_kinds = pairs(
-        {k: {c for c in courses_of.get(k, ()) if c in tested} for k in kinds}
+    kinds_table, kinds_params = literal_table(
+        "k",
+        [("course_id", "integer"), ("kind", "text")],
+        pairs({k: {c for c in courses_of.get(k, ()) if c in tested} for k in kinds}),
+    )
+    tests_table, tests_params = literal_table(
+        "t",
+        [("course_id", "integer"), ("pre_id", "bigint"), ("post_id", "bigint")],
+        [(course, pre, post) for course, (pre, post) in tested.items()],
     )
     for kind, gain, workers in _rows(
         f"""
         WITH tests AS (
-            SELECT * FROM unnest(%s::integer[], %s::bigint[], %s::bigint[])
-                AS t(course_id, pre_id, post_id)
+            SELECT * FROM {tests_table}
         ), gains AS (
             SELECT t.course_id, pre.user_id,
-                   (post.first_score - pre.first_score) / (100 - pre.first_score)
-                   AS gain
+                   (post.first_score - pre.first_score)
+                   / (100.0 - pre.first_score) AS gain
             FROM tests t
             JOIN {outcome} pre ON pre.quiz_id = t.pre_id
             JOIN {outcome} post
@@ -616,23 +624,15 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
             WHERE pre.first_score < 100 AND post.first_score IS NOT NULL
               AND pre.user_id IN ({people_sql})
         )
-        SELECT kind, SUM(total)::float8 / SUM(n), COUNT(*) FROM (
+        SELECT kind, CAST(SUM(total) AS DOUBLE PRECISION) / SUM(n), COUNT(*) FROM (
             SELECT k.kind, g.user_id, SUM(g.gain) AS total, COUNT(*) AS n
             FROM gains g
-            JOIN unnest(%s::integer[], %s::text[]) AS k(course_id, kind)
-              ON k.course_id = g.course_id
+            JOIN {kinds_table} ON k.course_id = g.course_id
             GROUP BY k.kind, g.user_id
         ) per_worker
         GROUP BY kind
         """,
-        [
-            list(tested),
-            [pre for pre, _ in tested.values()],
-            [post for _, post in tested.values()],
-            *people_params,
-            course_ids,
-            course_kinds,
-        ],
+        [*tests_params, *people_params, *kinds_params],
     ):
         rows[kind].gain = gain
         rows[kind].gain_workers = workers

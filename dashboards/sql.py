@@ -1,0 +1,34 @@
+"""A literal table of (id, value) rows to join in raw SQL, on either database.
+
+PostgreSQL gets `unnest(array, array)`: one parameter per column, whatever the
+number of rows (the trainers' aggregates join hundreds of lessons). SQLite (the
+embedded run) gets a VALUES list, one parameter per cell.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+def literal_table(
+    alias: str, columns: list[tuple[str, str]], rows: list[tuple]
+) -> tuple[str, list]:
+    """(SQL for a FROM/JOIN item named alias, its parameters).
+
+    columns: (name, PostgreSQL type) pairs; rows: tuples in that order.
+    """
+    names = [name for name, _ in columns]
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{pg_type}[]" for _, pg_type in columns)
+        params = [[row[i] for row in rows] for i in range(len(columns))]
+        return f"unnest({arrays}) AS {alias}({', '.join(names)})", params
+    if not rows:
+        nulls = ", ".join(f"NULL AS {name}" for name in names)
+        return f"(SELECT {nulls} WHERE 1 = 0) AS {alias}", []
+    cells = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    picks = ", ".join(f"column{i + 1} AS {name}" for i, name in enumerate(names))
+    values = ", ".join([cells] * len(rows))
+    return (
+        f"(SELECT {picks} FROM (VALUES {values})) AS {alias}",
+        [cell for row in rows for cell in row],
+    )
