@@ -79,8 +79,19 @@ def video_fractions(row: LessonProgress, facts: LessonFacts) -> dict[str, float]
     return fractions
 
 
-def _evaluate(*, row: LessonProgress, user, lesson, facts: LessonFacts) -> None:
-    """Recompute story_done, quiz_passed, percent and status (only upwards)."""
+def _evaluate(
+    *,
+    row: LessonProgress,
+    user,
+    lesson,
+    facts: LessonFacts,
+    now: datetime | None = None,
+) -> None:
+    """Recompute story_done, quiz_passed, percent and status (only upwards).
+
+    A completion is dated `now`: the time the fold runs (the server's receive time
+    of the events that completed it), not the moment this code happens to run.
+    """
     fractions = video_fractions(row, facts)
     threshold = facts.threshold / 100
     parts = [min(1.0, f / threshold) if threshold else 1.0 for f in fractions.values()]
@@ -122,7 +133,7 @@ def _evaluate(*, row: LessonProgress, user, lesson, facts: LessonFacts) -> None:
     row.percent = max(row.percent, percent)
     if complete and row.status != LessonProgress.Status.COMPLETED:
         row.status = LessonProgress.Status.COMPLETED
-        row.completed_at = timezone.now()
+        row.completed_at = now or timezone.now()
 
 
 def progress_fold(
@@ -176,7 +187,7 @@ def progress_fold(
             row.first_activity_at = first
         if row.last_activity_at is None or last > row.last_activity_at:
             row.last_activity_at = last
-    _evaluate(row=row, user=user, lesson=lesson, facts=facts)
+    _evaluate(row=row, user=user, lesson=lesson, facts=facts, now=now)
     if row.is_completed and not was_completed:
         # Counted on the day of the learning that completed it.
         ledger[local_day(max(times) if times else now)][2] += 1
