@@ -259,7 +259,7 @@ def demo_activity(username: str) -> tuple[int, int] | None:
 
     Fixed per username, so the quizzes and progress demos agree on who is active
     this week, who stopped more than a week ago (the at-risk list) and who never
-    began. worker01, the worker the README points to, is active.
+    began. worker01, the worker the README points to, learned today.
     """
     rng = random.Random(f"demo-activity:{username}")
     draw = rng.random()
@@ -272,16 +272,18 @@ def demo_activity(username: str) -> tuple[int, int] | None:
     else:
         last = rng.randint(0, DEMO_INACTIVE_DAYS - 2)
     first = rng.randint(min(last + 10, DEMO_HISTORY_DAYS), DEMO_HISTORY_DAYS)
+    if username == "worker01":
+        last = 0  # learned today: the feed shows a streak
     return first, last
 
 
 def demo_moment(*, days_ago: int, rng: random.Random, now: datetime) -> datetime:
     """A moment on that Shanghai day, at a time a worker learns (8:00-21:30),
-    never later than half an hour before `now`."""
+    never later than an hour before `now` (what follows it stays in the past)."""
     day = (now.astimezone(SHANGHAI) - timedelta(days=days_ago)).date()
     minutes = rng.randint(8 * 60, 21 * 60 + 30)
     moment = datetime(day.year, day.month, day.day, tzinfo=SHANGHAI) + timedelta(
         minutes=minutes
     )
-    latest = now - timedelta(minutes=rng.randint(30, 120))
+    latest = now - timedelta(minutes=rng.randint(60, 150))
     return min(moment, latest)

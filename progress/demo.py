@@ -335,12 +335,18 @@ def _learning(*, lessons, now: datetime, totals: Totals) -> None:
         # Some stopped part-way through one more lesson on their last day.
         if untaken and rng.random() < 0.6 and not _started(worker, untaken[0][0]):
             lesson, lesson_rng = untaken[0]
-            start = demo_moment(days_ago=last, rng=lesson_rng, now=now)
+            # A sitting a day on the days up to the last (a streak), read on
+            # from where the previous one stopped.
+            sittings = lesson_rng.randint(1, 3)
+            starts = [
+                demo_moment(days_ago=last + back, rng=lesson_rng, now=now)
+                for back in range(sittings - 1, -1, -1)
+            ]
             _study_part(
                 worker=worker,
                 lesson=lesson,
                 facts=facts[lesson.pk],
-                start=start,
+                starts=starts,
                 rate=rate,
                 rng=lesson_rng,
                 totals=totals,
@@ -397,16 +403,22 @@ def _study_to_quiz(
     ).exists()
 
 
-def _study_part(*, worker, lesson, facts, start, rate, rng, totals: Totals) -> None:
-    """One sitting that stopped part-way: some steps read, the video partly seen."""
+def _study_part(*, worker, lesson, facts, starts, rate, rng, totals: Totals) -> None:
+    """Sittings that stopped part-way: some steps read, the video partly seen."""
     path, choices = _full_path(lesson=lesson, facts=facts, rng=rng)
     phone = Phone(user=worker, lesson=lesson, rng=rng, totals=totals, choices=choices)
     cut = rng.randint(2, max(2, len(path) * 2 // 3))
-    _walk(
-        phone=phone,
-        facts=facts,
-        steps=path[:cut],
-        start=start,
-        rate=rate,
-        stop_video_at=rng.choice([0.4, 0.6, 1.0]),
-    )
+    stop_video_at = rng.choice([0.4, 0.6, 1.0])
+    size = max(1, -(-cut // len(starts)))
+    for number, start in enumerate(starts):
+        steps = path[number * size : (number + 1) * size]
+        if not steps:
+            break
+        _walk(
+            phone=phone,
+            facts=facts,
+            steps=steps,
+            start=start,
+            rate=rate,
+            stop_video_at=stop_video_at,
+        )
