@@ -215,8 +215,27 @@ def walk_trainer():
     me.get("quizzes listing", "/admin/snippets/quizzes/quiz/")
 
 
+def check_broker_folders():
+    """The file-system broker writes under the var dir only (kombu's default
+    control folder is ./control, wherever the worker starts)."""
+    from django.conf import settings
+
+    options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    var = Path(settings.VAR_DIR).resolve()
+    for key in (
+        "data_folder_in",
+        "data_folder_out",
+        "processed_folder",
+        "control_folder",
+    ):
+        folder = options.get(key)
+        if not folder or var not in Path(folder).resolve().parents:
+            failures.append(f"FAIL broker {key}: {folder!r} is not under {var}")
+
+
 def main() -> int:
     setup_test_environment()
+    check_broker_folders()
     walk_worker()
     walk_supervisor()
     walk_trainer()
