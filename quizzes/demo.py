@@ -1,6 +1,8 @@
 # ruff: noqa: E501 (question text reads better on one line)
 """Demo quizzes: a post-lesson check per demo lesson, the course pre/post tests,
-and seeded attempts by the demo workers (fixed random seed, varied ability).
+and seeded attempts by the demo workers (fixed random seed, varied ability),
+dated inside each worker's demo learning weeks (cms.demo.demo_activity), which
+progress.demo then replays the lessons around.
 
 Idempotent: competencies and questions are matched by name and stem, quizzes by
 title, a quiz block is added to a lesson only if it has none, and a worker who
