@@ -8,8 +8,11 @@ its micro-governance work (五环居民区's 缘圆议事会, 大桥街道 明�
 
 from __future__ import annotations
 
+import random
 import sys
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
@@ -76,6 +79,12 @@ WORKER_NAMES = (
     "袁芳", "邓超", "许红梅", "傅强", "沈丽萍", "曾华", "彭敏", "吕建军",
 )  # fmt: skip
 TRAINERS_DEMO = (("trainer1", "葛老师"), ("trainer2", "施老师"))
+
+# The demo replays this many days of learning (quiz attempts, progress events).
+DEMO_HISTORY_DAYS = 42
+# Whoever the supervisors' at-risk list should show: inactive this long.
+DEMO_INACTIVE_DAYS = 7
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -243,3 +252,38 @@ def seed(stdout=None) -> None:
         f"Demo organisation: {len(units)} org units, {len(WORKERS)} workers, "
         f"{len(SUPERVISORS_DEMO)} supervisors, {len(TRAINERS_DEMO)} trainers.\n"
     )
+
+
+def demo_activity(username: str) -> tuple[int, int] | None:
+    """Days ago of a demo worker's first and last learning; None: never started.
+
+    Fixed per username, so the quizzes and progress demos agree on who is active
+    this week, who stopped more than a week ago (the at-risk list) and who never
+    began. worker01, the worker the README points to, learned today.
+    """
+    rng = random.Random(f"demo-activity:{username}")
+    draw = rng.random()
+    if username == "worker01":
+        draw = 1.0
+    if draw < 0.1:
+        return None
+    if draw < 0.3:
+        last = rng.randint(DEMO_INACTIVE_DAYS + 1, 24)
+    else:
+        last = rng.randint(0, DEMO_INACTIVE_DAYS - 2)
+    first = rng.randint(min(last + 10, DEMO_HISTORY_DAYS), DEMO_HISTORY_DAYS)
+    if username == "worker01":
+        last = 0  # learned today: the feed shows a streak
+    return first, last
+
+
+def demo_moment(*, days_ago: int, rng: random.Random, now: datetime) -> datetime:
+    """A moment on that Shanghai day, at a time a worker learns (8:00-21:30),
+    never later than an hour before `now` (what follows it stays in the past)."""
+    day = (now.astimezone(SHANGHAI) - timedelta(days=days_ago)).date()
+    minutes = rng.randint(8 * 60, 21 * 60 + 30)
+    moment = datetime(day.year, day.month, day.day, tzinfo=SHANGHAI) + timedelta(
+        minutes=minutes
+    )
+    latest = now - timedelta(minutes=rng.randint(60, 150))
+    return min(moment, latest)

@@ -14,9 +14,11 @@ scored (`DecisionChoice.is_first`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.scoping import people_for
@@ -115,14 +117,20 @@ def _option_of(*, lesson: LessonPage, decision_id: str, option_index: int):
 
 
 def decision_record(
-    *, user, lesson: LessonPage, decision_id: str, option_index: int
+    *,
+    user,
+    lesson: LessonPage,
+    decision_id: str,
+    option_index: int,
+    now: datetime | None = None,
 ) -> DecisionOutcome:
     """Store the user's choice at one decision point and return what they are told.
 
     Each call adds a row; the first row per worker and decision is marked
     `is_first` (a partial unique constraint keeps it so under concurrent posts).
     The rating is copied from the script now, so a later edit of the lesson does
-    not rewrite what the worker was told.
+    not rewrite what the worker was told. `now` (default: the current time) is
+    when it was chosen; the demo seeder replays weeks of learning with it.
     """
     block = _option_of(
         lesson=lesson, decision_id=decision_id, option_index=option_index
@@ -138,6 +146,7 @@ def decision_record(
         decision_id=decision_id,
         option_index=option_index,
         rating=rating,
+        chosen_at=now or timezone.now(),
     )
     if first is None:
         try:

@@ -12,6 +12,6 @@ class QuizBlock(blocks.StructBlock):
     )
 
     class Meta:
-        icon = "tick"
+        icon = "circle-check"
         label = _("测验")
         template = "quizzes/blocks/quiz.html"

@@ -1,6 +1,8 @@
 # ruff: noqa: E501 (question text reads better on one line)
 """Demo quizzes: a post-lesson check per demo lesson, the course pre/post tests,
-and seeded attempts by the demo workers (fixed random seed, varied ability).
+and seeded attempts by the demo workers (fixed random seed, varied ability),
+dated inside each worker's demo learning weeks (cms.demo.demo_activity), which
+progress.demo then replays the lessons around.
 
 Idempotent: competencies and questions are matched by name and stem, quizzes by
 title, a quiz block is added to a lesson only if it has none, and a worker who
@@ -12,8 +14,10 @@ from __future__ import annotations
 import math
 import random
 import sys
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from quizzes.models import (
     Competency,
@@ -226,9 +230,10 @@ def _seed_attempts(quizzes) -> int:
     P(right) = logistic(ability − (difficulty − 3)); the post-test adds a
     learning effect so pre-to-post gain shows.
     """
+    from cms.demo import demo_activity, demo_moment
     from quizzes.services import attempt_answer_save, attempt_start, attempt_submit
 
-    rng = random.Random(SEED)
+    now = timezone.now()
     workers = list(
         get_user_model()
         .objects.filter(username__startswith="worker")
@@ -236,15 +241,33 @@ def _seed_attempts(quizzes) -> int:
     )
     made = 0
     for worker in workers:
-        ability = rng.gauss(0, 1)
+        # A generator per worker and quiz: what one draws never depends on which
+        # attempts an earlier run already made, so a re-run adds none.
+        ability = random.Random(f"{SEED}:{worker.username}").gauss(0, 1)
+        # Attempts fall inside the worker's demo learning weeks (cms.demo), the
+        # pre-test on the first day and the post-test on the last: submitted
+        # today for everyone, they would make every worker look active.
+        window = demo_activity(worker.username)
         for quiz in quizzes:
+            rng = random.Random(f"{SEED}:{worker.username}:{quiz.title}")
+            clock = random.Random(f"{SEED}:{worker.username}:{quiz.title}:clock")
             takes = rng.random() < 0.8
+            if window is None:
+                continue
             if not takes or QuizAttempt.objects.filter(quiz=quiz, user=worker).exists():
                 continue
+            first, last = window
+            if quiz.kind == Quiz.Kind.PRE_TEST:
+                days_ago = first
+            elif quiz.kind == Quiz.Kind.POST_TEST:
+                days_ago = last
+            else:
+                days_ago = clock.randint(last, first)
+            moment = demo_moment(days_ago=days_ago, rng=clock, now=now)
             boost = 1.0 if quiz.kind == Quiz.Kind.POST_TEST else 0.0
             tries = 1 if quiz.kind != Quiz.Kind.LESSON else rng.choice([1, 1, 2])
             for attempt_index in range(tries):
-                attempt = attempt_start(user=worker, quiz=quiz)
+                attempt = attempt_start(user=worker, quiz=quiz, now=moment)
                 for answer in attempt.answers.select_related("question"):
                     p = 1 / (
                         1
@@ -258,13 +281,17 @@ def _seed_attempts(quizzes) -> int:
                     else:
                         wrong = [o for o in answer.option_order if o not in answer.key]
                         chosen = [rng.choice(wrong)] if wrong else []
+                    moment += timedelta(seconds=clock.randint(15, 60))
                     attempt_answer_save(
                         user=worker,
                         attempt_id=attempt.pk,
                         position=answer.position,
                         option_ids=chosen,
+                        now=moment,
                     )
-                graded = attempt_submit(user=worker, attempt_id=attempt.pk)
+                moment += timedelta(seconds=clock.randint(5, 30))
+                graded = attempt_submit(user=worker, attempt_id=attempt.pk, now=moment)
+                moment += timedelta(minutes=clock.randint(2, 10))
                 made += 1
                 if graded.passed:
                     break

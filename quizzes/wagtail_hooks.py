@@ -25,7 +25,9 @@ class QuestionViewSet(SnippetViewSet):
 
 class QuizViewSet(SnippetViewSet):
     model = Quiz
-    icon = "tick"
+    # Wagtail's icon set has no "tick" (only "check", "tick-inverse"): a name it
+    # lacks renders no icon at all.
+    icon = "circle-check"
     menu_label = _("测验")
     list_display = ["title", "kind", "course", "pass_mark", "attempts_allowed"]
     list_filter = ["kind"]
@@ -46,7 +48,7 @@ class QuestionCategoryViewSet(SnippetViewSet):
 
 class QuizGroup(SnippetViewSetGroup):
     menu_label = _("题库与测验")
-    menu_icon = "tick"
+    menu_icon = "clipboard-list"
     menu_order = 260
     items = (QuestionViewSet, QuizViewSet, CompetencyViewSet, QuestionCategoryViewSet)
 

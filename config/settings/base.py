@@ -248,6 +248,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(_broker_dir / "queue"),
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
+        # Without it kombu keeps its exchange tables in ./control, wherever the
+        # worker was started (the repository, under `make run`).
+        "control_folder": str(_broker_dir / "control"),
     }
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND") or None
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {

@@ -14,7 +14,14 @@ from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR, env_list
 
 DEBUG = False
-for _sub in ("broker/queue", "broker/processed", "uploads", "cache", "log"):
+for _sub in (
+    "broker/queue",
+    "broker/processed",
+    "broker/control",
+    "uploads",
+    "cache",
+    "log",
+):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 

@@ -186,7 +186,17 @@ def _insert(rows: list[dict]) -> set[uuid.UUID]:
         + ",".join([placeholders] * len(rows))
         + " ON CONFLICT (event_id) DO NOTHING RETURNING event_id"
     )
-    params = [row[column] for row in rows for column in _COLUMNS]
+    # Each value as its field stores it: the same objects on PostgreSQL, while
+    # SQLite (the embedded run) keeps a UUID as 32 hex digits and datetimes as
+    # text. `data` is JSON text already.
+    fields = {f.column: f for f in ProgressEvent._meta.concrete_fields}
+    params = [
+        row[column]
+        if column == "data"
+        else fields[column].get_db_prep_save(row[column], connection)
+        for row in rows
+        for column in _COLUMNS
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return {

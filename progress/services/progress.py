@@ -86,11 +86,14 @@ def _evaluate(
     lesson,
     facts: LessonFacts,
     choices: dict[str, int] | None = None,
+    now: datetime | None = None,
 ) -> None:
     """Recompute story_done, quiz_passed, percent and status (only upwards).
 
     `choices` (decision id -> option index, in the order made) when the caller
     read them already; otherwise they are queried when the story needs them.
+    A completion is dated `now`: the time the fold runs (the server's receive time
+    of the events that completed it), not the moment this code happens to run.
     """
     fractions = video_fractions(row, facts)
     threshold = facts.threshold / 100
@@ -136,7 +139,7 @@ def _evaluate(
     row.percent = max(row.percent, percent)
     if complete and row.status != LessonProgress.Status.COMPLETED:
         row.status = LessonProgress.Status.COMPLETED
-        row.completed_at = timezone.now()
+        row.completed_at = now or timezone.now()
 
 
 def progress_fold(
@@ -212,7 +215,7 @@ def progress_fold_row(
             row.first_activity_at = first
         if row.last_activity_at is None or last > row.last_activity_at:
             row.last_activity_at = last
-    _evaluate(row=row, user=user, lesson=lesson, facts=facts, choices=choices)
+    _evaluate(row=row, user=user, lesson=lesson, facts=facts, choices=choices, now=now)
     if row.is_completed and not was_completed:
         # Counted on the day of the learning that completed it.
         ledger[local_day(max(times) if times else now)][2] += 1

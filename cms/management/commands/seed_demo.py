@@ -7,8 +7,8 @@ from cms import demo
 
 # Other apps extend the demo by providing `<app>.demo.seed(stdout=...)`; they run
 # after the organisation exists, in this order (lessons use videos, quizzes use
-# lessons).
-EXTENSIONS = ("media.demo", "lessons.demo", "quizzes.demo")
+# lessons, progress assigns lessons and replays learning up to the quiz attempts).
+EXTENSIONS = ("media.demo", "lessons.demo", "quizzes.demo", "progress.demo")
 
 
 class Command(BaseCommand):
