@@ -180,7 +180,6 @@ class Phone:
         events_record(
             user=self.user,
             events=self.queue,
-            lessons={self.lesson.pk: self.lesson},
             now=arrived,
         )
         self.totals.events += len(self.queue)

@@ -185,13 +185,13 @@ def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
                 tick(len(ids) - 4 * (len(ids) // 5))
         else:
             # SQLite (the embedded run, a few hundred workers): the per-worker
-            # refresh, in batches.
+            # refresh, in batches, from the emptied tables (it moves the unit
+            # rows by each worker's new figures).
             for start in range(0, len(ids), BATCH):
                 batch = ids[start : start + BATCH]
-                _refresh(batch, fresh=True)
+                _refresh(batch)
                 if tick:
                     tick(len(batch))
-            _rebuild_unit_tables()
         RefreshMark.objects.update_or_create(
             name="changes", defaults={"at": timezone.now()}
         )

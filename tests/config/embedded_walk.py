@@ -199,6 +199,8 @@ def walk_supervisor():
         ).startswith("text/csv"):
             failures.append(f"FAIL sup_jiangpu {table} CSV: {response['Content-Type']}")
     me.get("ledger CSV", "/admin/progress/ledger.csv")
+    me.get("assignments", reverse("assignments:index"))
+    me.get("read-only lessons", reverse("lesson_previews:index"))
 
 
 @step("trainer1")
@@ -213,6 +215,19 @@ def walk_trainer():
     me.get("course in the explorer", f"/admin/pages/{course.pk}/")
     me.get("video listing", reverse("wagtailmedia:index"))
     me.get("quizzes listing", "/admin/snippets/quizzes/quiz/")
+    me.get("lesson analytics", reverse("dashboards:trainer_lessons"))
+    from lessons.models import LessonPage
+
+    lesson = LessonPage.objects.live().order_by("path").first()
+    me.get(
+        "one lesson's analytics", reverse("dashboards:trainer_lesson", args=[lesson.pk])
+    )
+    me.get(
+        "instructor types CSV",
+        reverse("dashboards:trainer_lessons") + "?export=csv&table=instructor_types",
+    )
+    me.get("assignments", reverse("assignments:index"))
+    me.get("new assignment form", reverse("assignments:add"))
 
 
 def check_broker_folders():
