@@ -154,6 +154,28 @@ def test_no_catalogue_entry_is_fuzzy(language):
     assert fuzzy == []
 
 
+def every_catalogue() -> list[Path]:
+    return sorted(
+        po
+        for root in settings.LOCALE_PATHS
+        for po in Path(root).glob("*/LC_MESSAGES/django.po")
+    )
+
+
+@pytest.mark.parametrize("po", every_catalogue(), ids=lambda po: str(po.parent.parent))
+def test_every_catalogue_compiles_with_gettexts_checks(po):
+    # A merge can drop a header line (Plural-Forms): compilemessages then fails
+    # or, worse, plural strings fall back to English.
+    require_binary("msgfmt")
+    result = subprocess.run(
+        ["msgfmt", "--check", "-o", "/dev/null", str(po)],
+        capture_output=True,
+        text=True,
+    )
+    fatal = [line for line in result.stderr.splitlines() if "warning" not in line]
+    assert result.returncode == 0, "\n".join(fatal)
+
+
 def test_the_fuzzy_check_reads_a_fuzzy_entry(tmp_path, settings):
     po = tmp_path / "en" / "LC_MESSAGES" / "django.po"
     po.parent.mkdir(parents=True)
