@@ -233,3 +233,24 @@ def strict_phone_page(chromium_browser, live_server):
     page.set_default_timeout(20_000)
     yield page
     _close_quietly(context)
+
+
+@pytest.fixture
+def admin_page(chromium_browser, live_server):
+    """A trainer signed in to the Wagtail admin, in a laptop-sized window."""
+    from tests.factories import DEFAULT_PASSWORD, trainer
+
+    context = chromium_browser.new_context(
+        viewport={"width": 1366, "height": 900}, locale="zh-CN",
+        base_url=live_server.url,
+    )  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    user = trainer()
+    page.goto("/admin/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", DEFAULT_PASSWORD)
+    page.locator("form button[type=submit]").click()
+    page.wait_for_selector(".w-dashboard")
+    yield page
+    _close_quietly(context)

@@ -74,6 +74,16 @@ def today_local() -> date:
 # --- writing -------------------------------------------------------------------
 
 
+def _check_content_and_positions(*, course, lessons, positions) -> None:
+    from cms.models import Profile
+
+    bad_positions = set(positions) - set(Profile.Position.values)
+    if bad_positions:
+        raise ValidationError(_("未知岗位：%s") % "、".join(sorted(bad_positions)))
+    if course is None and not list(lessons):
+        raise ValidationError(_("请选择课程或微课。"))
+
+
 def assignment_create(
     *,
     creator,
@@ -89,16 +99,11 @@ def assignment_create(
 
     A supervisor who names no unit assigns to their own subtree.
     """
-    from cms.models import Profile
 
     if not (creator.is_superuser or is_trainer(creator) or is_supervisor(creator)):
         raise PermissionDenied
     units = _allowed_units(actor=creator, org_units=org_units)
-    bad_positions = set(positions) - set(Profile.Position.values)
-    if bad_positions:
-        raise ValidationError(_("未知岗位：%s") % "、".join(sorted(bad_positions)))
-    if course is None and not list(lessons):
-        raise ValidationError(_("请选择课程或微课。"))
+    _check_content_and_positions(course=course, lessons=lessons, positions=positions)
     with transaction.atomic():
         assignment = Assignment.objects.create(
             title=title,
@@ -148,17 +153,12 @@ def assignment_update(
 ) -> Assignment:
     """Change an assignment the editor may edit (progress.selectors), same rules
     as assignment_create for the new targets."""
-    from cms.models import Profile
     from progress.selectors import assignments_editable_by
 
     if not assignments_editable_by(viewer=editor).filter(pk=assignment.pk).exists():
         raise PermissionDenied
     units = _allowed_units(actor=editor, org_units=org_units)
-    bad_positions = set(positions) - set(Profile.Position.values)
-    if bad_positions:
-        raise ValidationError(_("未知岗位：%s") % "、".join(sorted(bad_positions)))
-    if course is None and not list(lessons):
-        raise ValidationError(_("请选择课程或微课。"))
+    _check_content_and_positions(course=course, lessons=lessons, positions=positions)
     with transaction.atomic():
         assignment.title = title
         assignment.course = course

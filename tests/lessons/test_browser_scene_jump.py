@@ -4,31 +4,12 @@ scenes in the editor, follows scenes added while writing, and saves the choice."
 import pytest
 
 from lessons.models import LessonPage
-from tests.factories import DEFAULT_PASSWORD, trainer
 from tests.lessons.stories import story_lesson
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def admin_page(chromium_browser, live_server):
-    context = chromium_browser.new_context(
-        viewport={"width": 1366, "height": 900}, locale="zh-CN",
-        base_url=live_server.url,
-    )  # fmt: skip
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    user = trainer()
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_selector(".w-dashboard")
-    yield page
-    context.close()
 
 
 def jump_selects(page):

@@ -4,31 +4,12 @@ and the edit page reloads itself when the video is ready."""
 import pytest
 
 from media.models import Video
-from tests.factories import DEFAULT_PASSWORD, trainer
 from tests.media.factories import VideoFactory
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-@pytest.fixture
-def admin_page(chromium_browser, live_server):
-    context = chromium_browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="zh-CN",
-        base_url=live_server.url,
-    )  # fmt: skip
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    user = trainer()
-    page.goto("/admin/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", DEFAULT_PASSWORD)
-    page.locator("form button[type=submit]").click()
-    page.wait_for_selector(".w-dashboard")
-    yield page
-    context.close()
 
 
 def test_listing_status_follows_the_transcode(admin_page):
