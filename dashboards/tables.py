@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 
 from django.utils import timezone
@@ -50,6 +51,10 @@ class Table:
             return timezone.localtime(value).replace(tzinfo=None, microsecond=0)
         return value
 
+    @cached_property
+    def _local_zone(self):
+        return timezone.get_current_timezone()
+
     def display(self, row: dict, col: Col) -> str:
         value = row.get(col.key)
         if value is None or value == "":
@@ -62,8 +67,9 @@ class Table:
             return f"{value:.1f}"
         if col.kind == "datetime" and isinstance(value, dt.datetime):
             # strftime, not formats.date_format: the same digits for "Y-m-d H:i",
-            # without a format lookup per cell (hundreds on a district page).
-            return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+            # without a format lookup per cell (hundreds on a district page); the
+            # zone looked up once per table, not per cell.
+            return value.astimezone(self._local_zone).strftime("%Y-%m-%d %H:%M")
         if col.kind == "date" and isinstance(value, dt.date):
             return value.isoformat()
         return str(value)

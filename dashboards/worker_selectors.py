@@ -114,7 +114,7 @@ def worker_record(
 
 def _assignment_rows(items, progress_rows) -> list[dict]:
     completed_at = {
-        r.lesson_id: r.completed_at for r in progress_rows if r.completed_at
+        r["lesson_id"]: r["completed_at"] for r in progress_rows if r["completed_at"]
     }
     rows = []
     for item in items:
@@ -144,7 +144,7 @@ def _lesson_rows(items, progress_rows) -> list[dict]:
 
     assigned = {pk for item in items for pk in item.lesson_ids}
     # Assigned lessons never opened are listed too, after the ones under way.
-    missing = assigned - {r.lesson_id for r in progress_rows}
+    missing = assigned - {r["lesson_id"] for r in progress_rows}
     unopened = list(
         LessonPage.objects.filter(pk__in=missing)
         .order_by("path")
@@ -153,28 +153,31 @@ def _lesson_rows(items, progress_rows) -> list[dict]:
     # The course is the lesson's parent page (LessonProgress.course is only a
     # copy, empty on rows written before it existed): one query for all.
     step = LessonPage.steplen
-    paths = [r.lesson.path for r in progress_rows] + [p for _pk, _t, p in unopened]
+    paths = [r["lesson_path"] for r in progress_rows] + [p for _pk, _t, p in unopened]
     courses = dict(
         Page.objects.filter(path__in={path[:-step] for path in paths}).values_list(
             "path", "title"
         )
     )
+    # Labels translated once, not per row (a worker has a row per lesson).
+    labels = {status.value: str(status.label) for status in LessonProgress.Status}
+    yes_no = {True: _yes_no(True), False: _yes_no(False)}
     rows = []
     for r in progress_rows:
         rows.append(
             {
-                "lesson_id": r.lesson_id,
-                "course": courses.get(r.lesson.path[:-step], ""),
-                "lesson": r.lesson.title,
-                "assigned": _yes_no(r.lesson_id in assigned),
-                "status": r.status,
-                "status_label": str(LessonProgress.Status(r.status).label),
-                "percent": r.percent,
-                "watched_minutes": r.watched_seconds / 60,
-                "learning_minutes": r.learning_seconds / 60,
-                "first_activity_at": r.first_activity_at,
-                "last_activity_at": r.last_activity_at,
-                "completed_at": r.completed_at,
+                "lesson_id": r["lesson_id"],
+                "course": courses.get(r["lesson_path"][:-step], ""),
+                "lesson": r["lesson_title"],
+                "assigned": yes_no[r["lesson_id"] in assigned],
+                "status": r["status"],
+                "status_label": labels[r["status"]],
+                "percent": r["percent"],
+                "watched_minutes": r["watched_seconds"] / 60,
+                "learning_minutes": r["learning_seconds"] / 60,
+                "first_activity_at": r["first_activity_at"],
+                "last_activity_at": r["last_activity_at"],
+                "completed_at": r["completed_at"],
             }
         )
     for pk, title, path in unopened:
@@ -266,8 +269,13 @@ def _outcome_rows(viewer, worker) -> list[dict]:
     outcomes = list(
         worker_quiz_outcomes(viewer=viewer, user_ids=[worker.pk])
         .select_related("quiz__course")
+        .only(
+            "quiz_id", "attempts", "first_score", "best_score", "latest_score",
+            "passed", "passed_at", "quiz__title", "quiz__kind", "quiz__course_id",
+            "quiz__course__title",
+        )
         .order_by("quiz__course__path", "quiz__kind", "quiz__title", "quiz_id")
-    )
+    )  # fmt: skip
     pairs = course_test_pairs(
         course_ids={o.quiz.course_id for o in outcomes if o.quiz.course_id}
     )
@@ -302,10 +310,17 @@ def _attempt_rows(viewer, worker, period: Period) -> list[dict]:
     from quizzes.selectors import worker_attempt_history
 
     start, end = _bounds(period)
-    attempts = worker_attempt_history(viewer=viewer, user_id=worker.pk).filter(
-        Q(submitted_at__gte=start, submitted_at__lt=end)
-        | Q(submitted_at__isnull=True, started_at__gte=start, started_at__lt=end)
-    )
+    attempts = (
+        worker_attempt_history(viewer=viewer, user_id=worker.pk)
+        .filter(
+            Q(submitted_at__gte=start, submitted_at__lt=end)
+            | Q(submitted_at__isnull=True, started_at__gte=start, started_at__lt=end)
+        )
+        .only(
+            "number", "status", "started_at", "submitted_at", "score", "passed",
+            "quiz__title", "quiz__kind",
+        )
+    )  # fmt: skip
     rows = [
         {
             "quiz": a.quiz.title,

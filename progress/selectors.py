@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import F, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cms.models import OrgUnit
@@ -177,13 +177,23 @@ def worker_assignment_items(
     return worker_work_items(user=worker, today=today)
 
 
-def worker_lesson_progress(*, viewer, worker) -> QuerySet[LessonProgress]:
-    """A worker's lesson rows (with the lesson), newest activity first."""
+def worker_lesson_progress(*, viewer, worker) -> QuerySet:
+    """A worker's lesson rows as dicts (with the lesson's title and path), newest
+    activity first.
+
+    Values, not model rows: a worker has a row per lesson of the district, and
+    building a LessonPage per row (its script, the page tree's fields) cost most
+    of the supervisor's worker page.
+    """
     return (
         LessonProgress.objects.filter(user__in=people_for(viewer), user=worker)
-        .select_related("lesson")
+        .values(
+            "lesson_id", "status", "percent", "watched_seconds", "learning_seconds",
+            "first_activity_at", "last_activity_at", "completed_at",
+            lesson_title=F("lesson__title"), lesson_path=F("lesson__path"),
+        )
         .order_by("-last_activity_at", "lesson_id")
-    )
+    )  # fmt: skip
 
 
 def feed_progress(*, viewer, today: date | None = None) -> FeedProgress:
