@@ -34,3 +34,27 @@ def test_a_card_shows_the_signed_poster_of_the_lesson_video():
     outsider = Client()
     outsider.force_login(learner())
     assert outsider.get(pictures[0]).status_code == 404
+
+
+def test_a_lesson_to_continue_shows_its_picture_too():
+    from django.utils import timezone
+
+    from progress.models import LessonProgress
+
+    home = learning_home()
+    lesson = story_lesson(video=transcoded_video(duration=2, size="320x240"))
+    worker = learner()
+    LessonProgress.objects.create(
+        user=worker,
+        lesson=lesson,
+        status=LessonProgress.Status.STARTED,
+        percent=40,
+        last_activity_at=timezone.now(),
+    )
+    client = Client()
+    client.force_login(worker)
+
+    html = client.get(home.url).content.decode()
+
+    continuing = html[html.index('id="feed-continue"') :]
+    assert card_pictures(continuing)
