@@ -12,7 +12,14 @@ It starts gunicorn (2 workers, persistent database connections, DEBUG off) on
 loopback against that PostgreSQL database, signs in the district, a street and
 a neighbourhood supervisor (sessions made in the database), and requests the
 district overview, a street, a neighbourhood and a worker page as their
-supervisors over HTTP, one after another. The floor, measured in the same run:
+supervisors over HTTP, one after another; then the trainers' lesson list
+(微课分析) and one lesson's page as a trainer (a bench user, trainer_scale, made
+in the Trainers group if missing). The trainers' unit rows are filled once
+before (a full dashboards.services.trainer_figures refresh, timed), and a thread
+moves their mark on every 30 s as the beat's refresh does when nothing changed
+(the pages fall back to the raw rows when it is over a minute old).
+Pass --pages trainer (a substring of the names) to time some pages only.
+The floor, measured in the same run:
 one raw SQL GROUP BY over the progress rows computing the district's completion
 per lesson (psycopg, no Django, no HTTP). Goal: every page's p95 below the floor
 and under 200 ms.
@@ -26,6 +33,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -49,10 +57,12 @@ from django.contrib.auth import (  # noqa: E402
     get_user_model,  # noqa: E402
 )
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 
 from cms.models import OrgUnit  # noqa: E402
 from dashboards.scale import CODE  # noqa: E402
+from dashboards.services.trainer_figures import trainer_figures_refresh  # noqa: E402
+from lessons.models import LessonPage  # noqa: E402
 
 FLOOR_SQL = """
 SELECT lp.lesson_id,
@@ -114,9 +124,27 @@ def time_floor(path_prefix, n) -> list[float]:
     return times
 
 
+def bench_trainer():
+    """A trainer to sign in (seed_scale makes none)."""
+    from django.contrib.auth.models import Group
+
+    user, _ = get_user_model().objects.get_or_create(username="trainer_scale")
+    user.groups.add(Group.objects.get(name="Trainers"))
+    return user
+
+
+def move_marks_on(stop: threading.Event) -> None:
+    """What the beat's refresh does to the trainers' rows with no dirty worker."""
+    while not stop.wait(30):
+        with transaction.atomic():
+            trainer_figures_refresh(unit_ids=set())
+    connection.close()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=40)
+    parser.add_argument("--pages", default="", help="only pages whose name has this")
     args = parser.parse_args()
 
     district = OrgUnit.objects.get(code=CODE)
@@ -139,13 +167,24 @@ def main():
     workers = User.objects.filter(
         profile__org_unit__path__startswith=district.path, groups__name="Learners"
     ).count()
+    sups["trainer"] = bench_trainer()
+    lesson = LessonPage.objects.live().order_by("path").first()
     pages = [
         ("district overview", f"/admin/learning/unit/{district.pk}/", "district"),
         ("street", f"/admin/learning/unit/{street.pk}/", "street"),
         ("neighbourhood", f"/admin/learning/unit/{nbhd.pk}/", "neighbourhood"),
         ("worker", f"/admin/learning/worker/{worker.pk}/", "neighbourhood"),
+        ("trainer lesson list", "/admin/learning/lessons/", "trainer"),
+        ("trainer lesson", f"/admin/learning/lessons/{lesson.pk}/", "trainer"),
     ]
+    pages = [page for page in pages if args.pages in page[0]]
     cookies = {key: session_cookie(user) for key, user in sups.items()}
+    t0 = time.perf_counter()
+    with transaction.atomic():
+        trainer_figures_refresh(unit_ids=None)
+    print(f"trainers' unit rows filled in {time.perf_counter() - t0:.1f} s")
+    beat = threading.Event()
+    threading.Thread(target=move_marks_on, args=(beat,), daemon=True).start()
 
     port = free_port()
     env = {**os.environ, "DATABASE_CONN_MAX_AGE": "600"}
@@ -170,6 +209,7 @@ def main():
         ]
         floor += time_floor(district.path, args.requests)  # before and after
     finally:
+        beat.set()
         server.terminate()
         server.wait(timeout=20)
 

@@ -15,6 +15,10 @@ refresh costs what the dirty workers cost, not what the district costs.
 - UnitLessonStat: per org unit (every level) and lesson: assigned, started,
   completed, for completion by course and lesson.
 - DirtyWorker: workers whose figures must be recomputed.
+- UnitLessonFunnel, UnitTypeOutcome, TrainerFiguresMark: the trainers' lesson
+  funnels and outcomes by instructor type per org unit (own workers only, not
+  the subtree), as of the mark, for the content the mark's signature names
+  (dashboards.trainer_figures).
 """
 
 from django.conf import settings
@@ -184,6 +188,73 @@ class RefreshMark(models.Model):
     """How far the change scan of the stats refresh has read (one row per scan)."""
 
     name = models.CharField(max_length=40, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} @ {self.at}"
+
+
+class UnitLessonFunnel(models.Model):
+    """Distinct people of the unit itself (not its subtree) per funnel stage."""
+
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    lesson = models.ForeignKey(
+        "lessons.LessonPage", on_delete=models.CASCADE, related_name="+"
+    )
+    opened = models.IntegerField(default=0)
+    half_watched = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    quiz_passed = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "lesson"], name="dash_unitlessonfunnel_one"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} @ {self.lesson_id}"
+
+
+class UnitTypeOutcome(models.Model):
+    """Sums behind the outcomes by instructor type, for the unit's own people.
+
+    Worker counts add up over units because a person has one unit; means are
+    kept as sum and count so that they add up too.
+    """
+
+    org_unit = models.ForeignKey(OrgUnit, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=32, blank=True)  # "" : no instructor type
+    opened = models.IntegerField(default=0)
+    completed = models.IntegerField(default=0)
+    completion_workers = models.IntegerField(default=0)
+    score_sum = models.FloatField(default=0)
+    score_count = models.IntegerField(default=0)
+    score_workers = models.IntegerField(default=0)
+    gain_sum = models.FloatField(default=0)
+    gain_count = models.IntegerField(default=0)
+    gain_workers = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_unit", "kind"], name="dash_unittypeoutcome_one"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.org_unit_id} @ {self.kind}"
+
+
+class TrainerFiguresMark(models.Model):
+    """When the trainers' unit rows were last brought up to date, and for what
+    content (a digest of the lessons, videos, quizzes and instructor types the
+    figures were computed with): other content, or an old mark, and the pages
+    compute from the raw rows instead."""
+
+    name = models.CharField(max_length=40, primary_key=True)
+    signature = models.CharField(max_length=64)
     at = models.DateTimeField()
 
     def __str__(self) -> str:

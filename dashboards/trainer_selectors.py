@@ -4,7 +4,9 @@ Every figure counts the workers cms.scoping.aggregate_people_for lets the viewer
 see (trainers: everyone; supervisors: their subtree), and each comes with the
 number of workers behind it, so a page can warn when that number is small.
 Raw rows are read with a fixed number of GROUP BY queries, whatever the number
-of lessons, videos or decisions.
+of lessons, videos or decisions; the lesson list's funnels and outcomes by
+instructor type come from unit rows the stats refresh keeps, when current
+(dashboards.trainer_figures).
 """
 
 from __future__ import annotations
@@ -14,20 +16,16 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Q, Sum
 
 from cms.scoping import aggregate_people_for
-from dashboards.sql import literal_table
+from dashboards import trainer_figures as figures
 from lessons.models import CoursePage, Instructor, LessonPage
 from progress.lesson_rules import _video_span, lesson_facts
 from progress.models import LessonProgress
 
 SMALL_N = 10
 BUCKET_SECONDS = 5
-# A lesson whose stored coverage reaches this share of its video time counts as
-# "video half watched" in the funnel.
-HALF = 0.5
 
 
 def small(n: int | None) -> bool:
@@ -125,7 +123,7 @@ class Funnel:
 
 
 def _people_sql(people) -> tuple[str, tuple]:
-    """The scoped people as a SQL subquery (for the set-based queries below)."""
+    """The scoped people as a SQL subquery (for the set-based queries)."""
     try:
         sql, params = people.values("pk").query.sql_with_params()
     except EmptyResultSet:  # a viewer who may see nobody's learning
@@ -133,125 +131,55 @@ def _people_sql(people) -> tuple[str, tuple]:
     return sql, tuple(params)
 
 
-def _rows(sql: str, params) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, list(params))
-        return cursor.fetchall()
+def _unit_sums(viewer, model, key: str, sums: tuple[str, ...]) -> dict:
+    """key -> the sums of the stored unit rows of the units of the viewer's
+    people (every person of those units: see dashboards.trainer_figures)."""
+    units = aggregate_people_for(viewer).values("profile__org_unit")
+    return {
+        row[key]: [row[name] for name in sums]
+        for row in model.objects.filter(org_unit__in=units)
+        .values(key)
+        .annotate(**{name: Sum(name) for name in sums})
+    }
+
+
+def _live_sums(rows: dict) -> dict:
+    """The per-unit rows computed from raw rows, added up per lesson or type."""
+    out = {}
+    for (_, key), values in rows.items():
+        if key in out:
+            out[key] = [a + b for a, b in zip(out[key], values, strict=True)]
+        else:
+            out[key] = list(values)
+    return out
 
 
 def lesson_funnels(*, viewer, lessons: list[LessonRef]) -> dict[int, Funnel]:
-    """Distinct workers per stage and lesson (lessons nobody opened: zeros).
+    """Distinct workers per stage and lesson (lessons nobody opened: zeros);
+    the stages are those of dashboards.trainer_figures.unit_funnel_rows.
 
-    - opened: a progress row exists (any event of the lesson);
-    - video half watched: the union of watched intervals covers at least half of
-      the lesson's video seconds;
-    - completed: the progress rule's completion;
-    - quiz passed: passed every quiz placed in the lesson (QuizOutcome).
-
-    Two queries whatever the number of lessons: each lesson's half-time goes in
-    as an array joined to the progress rows (a CASE per lesson was ten times
-    slower at district scale).
+    From the unit rows the stats refresh keeps when they are current for these
+    lessons, else from the raw rows (a few queries whatever the number of
+    lessons).
     """
-    people_sql, people_params = _people_sql(aggregate_people_for(viewer))
-    ids = [lesson.pk for lesson in lessons]
-    if not ids:
+    from dashboards.models import UnitLessonFunnel
+
+    if not lessons:
         return {}
-    halves = [
-        HALF * lesson.video_seconds - 1e-6 if lesson.videos else None
-        for lesson in lessons
-    ]
-    progress = LessonProgress._meta.db_table
-    table, table_params = literal_table(
-        "h",
-        [("lesson_id", "integer"), ("seconds", "float8")],
-        list(zip(ids, halves, strict=True)),
-    )
-    found = {
-        lesson_id: (opened, half, completed)
-        for lesson_id, opened, half, completed in _rows(
-            f"""
-            SELECT p.lesson_id, COUNT(*),
-                   COUNT(*) FILTER (WHERE p.watched_seconds >= h.seconds),
-                   COUNT(*) FILTER (WHERE p.status = %s)
-            FROM {progress} p
-            JOIN {table} ON h.lesson_id = p.lesson_id
-            WHERE p.user_id IN ({people_sql})
-            GROUP BY p.lesson_id
-            """,
-            [LessonProgress.Status.COMPLETED, *table_params, *people_params],
-        )
-    }
-    passed = _quiz_passed(people=(people_sql, people_params), lesson_ids=ids)
+    plan = figures.funnel_plan(lessons)
+    if figures.stored_mark_is_fresh(figures.FUNNEL, plan.signature):
+        found = _unit_sums(viewer, UnitLessonFunnel, "lesson_id", figures.FUNNEL_SUMS)
+    else:
+        people = _people_sql(aggregate_people_for(viewer))
+        found = _live_sums(figures.unit_funnel_rows(plan, people))
     out = {}
     for lesson in lessons:
-        opened, half, completed = found.get(lesson.pk, (0, 0, 0))
+        opened, half, completed, passed = found.get(lesson.pk, (0, 0, 0, 0))
         out[lesson.pk] = Funnel(
             opened=opened,
             half_watched=half if lesson.videos else None,
             completed=completed,
-            quiz_passed=passed.get(lesson.pk),
-        )
-    return out
-
-
-def _quiz_passed(*, people: tuple[str, tuple], lesson_ids: list[int]) -> dict[int, int]:
-    """Per lesson with a quiz: workers who passed every quiz placed in it.
-
-    QuizOutcome holds one row per worker and quiz, so for a lesson with one quiz
-    (nearly all) the count of its passed outcomes is the answer; only lessons
-    with several quizzes group per worker (two levels the ORM cannot nest).
-    """
-    from quizzes.models import QuizOutcome, QuizPlacement
-
-    people_sql, people_params = people
-    quizzes = defaultdict(set)
-    for lesson_id, quiz_id in QuizPlacement.objects.filter(
-        lesson_id__in=lesson_ids
-    ).values_list("lesson_id", "quiz_id"):
-        quizzes[lesson_id].add(quiz_id)
-    if not quizzes:
-        return {}
-    outcome = QuizOutcome._meta.db_table
-    out = {lesson_id: 0 for lesson_id in quizzes}
-    single = [(lesson, next(iter(q))) for lesson, q in quizzes.items() if len(q) == 1]
-    placed_columns = [("lesson_id", "integer"), ("quiz_id", "bigint")]
-    if single:
-        table, table_params = literal_table("s", placed_columns, single)
-        out.update(
-            _rows(
-                f"""
-                SELECT s.lesson_id, COUNT(*)
-                FROM {outcome} o
-                JOIN {table} ON s.quiz_id = o.quiz_id
-                WHERE o.passed AND o.user_id IN ({people_sql})
-                GROUP BY s.lesson_id
-                """,
-                [*table_params, *people_params],
-            )
-        )
-    several = [(lesson, q) for lesson, qs in quizzes.items() if len(qs) > 1 for q in qs]
-    if several:
-        table, table_params = literal_table("s", placed_columns, several)
-        out.update(
-            _rows(
-                f"""
-                WITH placed AS (
-                    SELECT * FROM {table}
-                ), needed AS (
-                    SELECT lesson_id, COUNT(*) AS n FROM placed GROUP BY lesson_id
-                ), passed AS (
-                    SELECT p.lesson_id, o.user_id, COUNT(*) AS n
-                    FROM {outcome} o JOIN placed p ON p.quiz_id = o.quiz_id
-                    WHERE o.passed AND o.user_id IN ({people_sql})
-                    GROUP BY p.lesson_id, o.user_id
-                )
-                SELECT q.lesson_id, COUNT(w.user_id)
-                FROM needed q
-                LEFT JOIN passed w ON w.lesson_id = q.lesson_id AND w.n = q.n
-                GROUP BY q.lesson_id
-                """,
-                [*table_params, *people_params],
-            )
+            quiz_passed=passed if lesson.pk in plan.quiz_lessons else None,
         )
     return out
 
@@ -442,7 +370,8 @@ def lesson_quiz_rows(*, viewer, lesson: LessonPage) -> list[dict]:
 
 # (e) Outcomes by instructor type (师资多元化).
 
-NO_TYPE = ""
+NO_TYPE = figures.NO_TYPE
+instructor_types_of = figures.instructor_types_of
 
 
 @dataclass
@@ -466,40 +395,6 @@ class TypeOutcome:
         return min(self.completion_workers, self.score_workers, self.gain_workers)
 
 
-def instructor_types_of(
-    lessons: list[LessonRef],
-) -> tuple[dict[str, set[int]], dict[str, set[int]]]:
-    """(lessons, courses) by instructor type.
-
-    A lesson counts for the types of its own instructors (none: NO_TYPE); a
-    course, whose pre/post test measures the whole course, for the types of its
-    own instructors and of its lessons'.
-    """
-    lesson_ids = {lesson.pk for lesson in lessons}
-    by_lesson = defaultdict(set)
-    for lesson_id, kind in LessonPage.instructors.through.objects.filter(
-        lessonpage_id__in=lesson_ids
-    ).values_list("lessonpage_id", "instructor__type"):
-        by_lesson[lesson_id].add(kind)
-    lessons_of, courses_of = defaultdict(set), defaultdict(set)
-    for lesson in lessons:
-        for kind in by_lesson.get(lesson.pk) or {NO_TYPE}:
-            lessons_of[kind].add(lesson.pk)
-            if lesson.course_id and kind != NO_TYPE:
-                courses_of[kind].add(lesson.course_id)
-    for course_id, kind in CoursePage.instructors.through.objects.filter(
-        coursepage_id__in={lesson.course_id for lesson in lessons}
-    ).values_list("coursepage_id", "instructor__type"):
-        courses_of[kind].add(course_id)
-    typed = {c for kind, ids in courses_of.items() for c in ids}
-    courses_of[NO_TYPE] = {
-        lesson.course_id
-        for lesson in lessons
-        if lesson.course_id and lesson.course_id not in typed
-    }
-    return lessons_of, courses_of
-
-
 def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOutcome]:
     """One row per instructor type that has live lessons, in the type's order.
 
@@ -508,135 +403,49 @@ def instructor_type_outcomes(*, viewer, lessons: list[LessonRef]) -> list[TypeOu
     - score: mean first-attempt score (0-100) over worker-quiz pairs of the
       lesson quizzes placed in the type's lessons; N the workers with one;
     - gain: mean normalised gain (post − pre) / (100 − pre) of the first
-      attempts (quizzes.grading.normalised_gain, in SQL: undefined when pre is
-      100), over worker-course pairs of the courses with a pre-test and a
+      attempts, over worker-course pairs of the courses with a pre-test and a
       post-test that count for the type; N the workers with one.
 
-    Three queries over (id, type) pairs passed in as arrays, each grouping by
-    type and worker first: a hash aggregate of workers x types instead of the
-    sort of every row that COUNT(DISTINCT) needs.
+    Sums from dashboards.trainer_figures.unit_type_rows: the stored unit rows
+    when they are current for this content, else the raw rows.
     """
-    from quizzes.models import Quiz, QuizOutcome, QuizPlacement
+    from dashboards.models import UnitTypeOutcome
 
-    people_sql, people_params = _people_sql(aggregate_people_for(viewer))
-    lessons_of, courses_of = instructor_types_of(lessons)
-    order = [kind for kind, _ in Instructor.Type.choices] + [NO_TYPE]
-    kinds = [kind for kind in order if lessons_of.get(kind)]
-    if not kinds:
+    plan, lesson_counts = figures.type_plan(lessons)
+    if not plan.kinds:
         return []
-    rows = {
-        kind: TypeOutcome(type=kind, lessons=len(lessons_of[kind])) for kind in kinds
-    }
-
-    def pairs(groups: dict[str, set[int]]) -> list[tuple[int, str]]:
-        return [(pk, kind) for kind in kinds for pk in sorted(groups.get(kind, ()))]
-
-    progress = LessonProgress._meta.db_table
-    table, table_params = literal_table(
-        "t", [("lesson_id", "integer"), ("kind", "text")], pairs(lessons_of)
-    )
-    for kind, opened, completed, workers in _rows(
-        f"""
-        SELECT kind, CAST(SUM(opened) AS BIGINT), CAST(SUM(completed) AS BIGINT),
-               COUNT(*) FROM (
-            SELECT t.kind, p.user_id, COUNT(*) AS opened,
-                   COUNT(*) FILTER (WHERE p.status = %s) AS completed
-            FROM {progress} p
-            JOIN {table} ON t.lesson_id = p.lesson_id
-            WHERE p.user_id IN ({people_sql})
-            GROUP BY t.kind, p.user_id
-        ) per_worker
-        GROUP BY kind
-        """,
-        [LessonProgress.Status.COMPLETED, *table_params, *people_params],
-    ):
-        rows[kind].opened = opened
-        rows[kind].completed = completed
-        rows[kind].completion_workers = workers
-
-    placed = defaultdict(set)
-    for lesson_id, quiz_id in QuizPlacement.objects.filter(
-        lesson_id__in={pk for k in kinds for pk in lessons_of[k]},
-        quiz__kind=Quiz.Kind.LESSON,
-    ).values_list("lesson_id", "quiz_id"):
-        placed[lesson_id].add(quiz_id)
-    quizzes_of = {
-        kind: {q for pk in lessons_of[kind] for q in placed.get(pk, ())}
-        for kind in kinds
-    }
-    outcome = QuizOutcome._meta.db_table
-    table, table_params = literal_table(
-        "t", [("quiz_id", "bigint"), ("kind", "text")], pairs(quizzes_of)
-    )
-    for kind, score, workers in _rows(
-        f"""
-        SELECT kind, CAST(SUM(total) AS DOUBLE PRECISION) / SUM(n), COUNT(*) FROM (
-            SELECT t.kind, o.user_id, SUM(o.first_score) AS total, COUNT(*) AS n
-            FROM {outcome} o
-            JOIN {table} ON t.quiz_id = o.quiz_id
-            WHERE o.first_score IS NOT NULL AND o.user_id IN ({people_sql})
-            GROUP BY t.kind, o.user_id
-        ) per_worker
-        GROUP BY kind
-        """,
-        [*table_params, *people_params],
-    ):
-        rows[kind].score = score
-        rows[kind].score_workers = workers
-
-    tests = defaultdict(dict)  # course -> kind -> first quiz id (as dashboards do)
-    for pk, course_id, kind in (
-        Quiz.objects.filter(
-            kind__in=[Quiz.Kind.PRE_TEST, Quiz.Kind.POST_TEST],
-            course_id__in={c for k in kinds for c in courses_of.get(k, ())},
+    if figures.stored_mark_is_fresh(figures.TYPES, plan.signature):
+        found = _unit_sums(viewer, UnitTypeOutcome, "kind", figures.TYPE_SUMS)
+    else:
+        people = _people_sql(aggregate_people_for(viewer))
+        found = _live_sums(figures.unit_type_rows(plan, people))
+    out = []
+    for kind in plan.kinds:
+        (
+            opened,
+            completed,
+            completion_workers,
+            score_sum,
+            score_count,
+            score_workers,
+            gain_sum,
+            gain_count,
+            gain_workers,
+        ) = found.get(kind, (0, 0, 0, 0.0, 0, 0, 0.0, 0, 0))
+        out.append(
+            TypeOutcome(
+                type=kind,
+                lessons=lesson_counts[kind],
+                opened=opened,
+                completed=completed,
+                completion_workers=completion_workers,
+                score=score_sum / score_count if score_count else None,
+                score_workers=score_workers,
+                gain=gain_sum / gain_count if gain_count else None,
+                gain_workers=gain_workers,
+            )
         )
-        .order_by("pk")
-        .values_list("pk", "course_id", "kind")
-    ):
-        tests[course_id].setdefault(kind, pk)
-    tested = {
-        course: (found[Quiz.Kind.PRE_TEST], found[Quiz.Kind.POST_TEST])
-        for course, found in tests.items()
-        if len(found) == 2
-    }
-    kinds_table, kinds_params = literal_table(
-        "k",
-        [("course_id", "integer"), ("kind", "text")],
-        pairs({k: {c for c in courses_of.get(k, ()) if c in tested} for k in kinds}),
-    )
-    tests_table, tests_params = literal_table(
-        "t",
-        [("course_id", "integer"), ("pre_id", "bigint"), ("post_id", "bigint")],
-        [(course, pre, post) for course, (pre, post) in tested.items()],
-    )
-    for kind, gain, workers in _rows(
-        f"""
-        WITH tests AS (
-            SELECT * FROM {tests_table}
-        ), gains AS (
-            SELECT t.course_id, pre.user_id,
-                   (post.first_score - pre.first_score)
-                   / (100.0 - pre.first_score) AS gain
-            FROM tests t
-            JOIN {outcome} pre ON pre.quiz_id = t.pre_id
-            JOIN {outcome} post
-              ON post.quiz_id = t.post_id AND post.user_id = pre.user_id
-            WHERE pre.first_score < 100 AND post.first_score IS NOT NULL
-              AND pre.user_id IN ({people_sql})
-        )
-        SELECT kind, CAST(SUM(total) AS DOUBLE PRECISION) / SUM(n), COUNT(*) FROM (
-            SELECT k.kind, g.user_id, SUM(g.gain) AS total, COUNT(*) AS n
-            FROM gains g
-            JOIN {kinds_table} ON k.course_id = g.course_id
-            GROUP BY k.kind, g.user_id
-        ) per_worker
-        GROUP BY kind
-        """,
-        [*tests_params, *people_params, *kinds_params],
-    ):
-        rows[kind].gain = gain
-        rows[kind].gain_workers = workers
-    return [rows[kind] for kind in kinds]
+    return out
 
 
 def type_label(kind: str) -> str:

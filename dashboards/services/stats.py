@@ -8,6 +8,8 @@
   for every ancestor unit (old and new unit, should a worker have moved).
 - stats_rebuild_all: from nothing, for every worker (after a bulk load, or to
   repair).
+Each also brings the trainers' unit rows of the units concerned up to date
+(dashboards.services.trainer_figures).
 A transaction-scoped advisory lock keeps two refreshes from interleaving.
 """
 
@@ -32,6 +34,7 @@ from dashboards.models import (
     WorkerStat,
     WorkerWeekStat,
 )
+from dashboards.services.trainer_figures import trainer_figures_refresh
 
 LOCK_KEY = 812_012  # pg_advisory_xact_lock key of the stats refresh
 BATCH = 500
@@ -122,11 +125,34 @@ def stats_refresh_dirty(*, limit: int = 5000, now=None) -> int:
                 "user_id", "marked_at"
             )[:limit]
         )
-        if not marks:
-            return 0
-        _refresh([pk for pk, _ in marks])
-        _unmark(marks)
+        ids = [pk for pk, _ in marks]
+        units = _units_of(ids)
+        if marks:
+            _refresh(ids)
+            _unmark(marks)
+        trainer_figures_refresh(unit_ids=units)
     return len(marks)
+
+
+def _units_of(ids: list[int]) -> set[int]:
+    """The units whose trainers' rows the people ids count in: their unit now,
+    and the one the stats last saw them in (a worker who moved)."""
+    from cms.models import Profile
+
+    units = set()
+    for start in range(0, len(ids), BATCH):
+        batch = ids[start : start + BATCH]
+        units |= set(
+            Profile.objects.filter(user_id__in=batch).values_list(
+                "org_unit_id", flat=True
+            )
+        )
+        units |= set(
+            WorkerStat.objects.filter(user_id__in=batch).values_list(
+                "org_unit_id", flat=True
+            )
+        )
+    return units
 
 
 def _unmark(marks: list[tuple[int, dt.datetime]]) -> None:
@@ -153,8 +179,10 @@ def stats_refresh_workers(*, user_ids: Iterable[int]) -> None:
     ids = sorted({int(pk) for pk in user_ids})
     with transaction.atomic():
         _lock()
+        units = _units_of(ids)
         for start in range(0, len(ids), BATCH):
             _refresh(ids[start : start + BATCH])
+        trainer_figures_refresh(unit_ids=units)
 
 
 def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
@@ -175,6 +203,8 @@ def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
                 "dashboards_workerlessonstate",
                 "dashboards_unitlessonstat",
                 "dashboards_dirtyworker",
+                "dashboards_unitlessonfunnel",
+                "dashboards_unittypeoutcome",
             ):
                 cursor.execute(f"DELETE FROM {table}")
         if connection.vendor == "postgresql":
@@ -192,6 +222,10 @@ def stats_rebuild_all(*, tick: Callable[[int], None] | None = None) -> int:
                 _refresh(batch)
                 if tick:
                     tick(len(batch))
+        # Every unit, both paths: the trainers' rows count everyone with a
+        # profile, not only the workers above, with the same SQL on either
+        # database.
+        trainer_figures_refresh(unit_ids=None)
         RefreshMark.objects.update_or_create(
             name="changes", defaults={"at": timezone.now()}
         )
