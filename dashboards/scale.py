@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from cms.models import OrgUnit
 from cms.roles import LEARNERS, SUPERVISORS
+from dashboards.sql import copy_rows
 
 CODE = "scale"
 # Quiz attempts, ≈50 per worker at 200 lessons (the issue's 500,000 at 10,000
@@ -71,38 +72,6 @@ class Seeded:
     lesson_ids: list[int] = field(default_factory=list)
     course_lessons: dict[int, list[int]] = field(default_factory=dict)
     counts: dict = field(default_factory=dict)
-
-
-def copy_rows(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> int:
-    """COPY rows into table (text format); returns the number of rows.
-
-    On SQLite (the embedded run) plain INSERTs in batches instead.
-    """
-    count = 0
-    if connection.vendor != "postgresql":
-        columns = list(columns)
-        sql = (
-            f"INSERT INTO {table} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
-        )
-        with connection.cursor() as cursor:
-            batch = []
-            for row in rows:
-                batch.append(row)
-                count += 1
-                if len(batch) == 1000:
-                    cursor.executemany(sql, batch)
-                    batch = []
-            if batch:
-                cursor.executemany(sql, batch)
-        return count
-    with connection.cursor() as cursor:
-        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-    return count
 
 
 @contextmanager

@@ -1,4 +1,5 @@
-"""A literal table of (id, value) rows to join in raw SQL, on either database.
+"""Raw SQL helpers that work on either database: a literal table of rows to join,
+and bulk writes (COPY on PostgreSQL).
 
 PostgreSQL gets `unnest(array, array)`: one parameter per column, whatever the
 number of rows (the trainers' aggregates join hundreds of lessons). SQLite (the
@@ -6,6 +7,8 @@ embedded run) gets a VALUES list, one parameter per cell.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db import connection
 
@@ -32,3 +35,35 @@ def literal_table(
         f"(SELECT {picks} FROM (VALUES {values})) AS {alias}",
         [cell for row in rows for cell in row],
     )
+
+
+def copy_rows(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> int:
+    """COPY rows into table (text format); returns the number of rows.
+
+    On SQLite (the embedded run) plain INSERTs in batches instead.
+    """
+    count = 0
+    if connection.vendor != "postgresql":
+        columns = list(columns)
+        sql = (
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        with connection.cursor() as cursor:
+            batch = []
+            for row in rows:
+                batch.append(row)
+                count += 1
+                if len(batch) == 1000:
+                    cursor.executemany(sql, batch)
+                    batch = []
+            if batch:
+                cursor.executemany(sql, batch)
+        return count
+    with connection.cursor() as cursor:
+        raw = cursor.cursor if hasattr(cursor, "cursor") else cursor
+        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    return count

@@ -200,7 +200,6 @@ def worker_lesson_progress(*, viewer, worker) -> QuerySet:
 def feed_progress(*, viewer, today: date | None = None) -> FeedProgress:
     """The home feed's own sections: due soon/overdue first, then continue."""
     from lessons.models import DecisionChoice, LessonPage
-    from lessons.selectors import lesson_cards
     from progress.services.reminders import notifications_for
 
     if not viewer.is_authenticated:
@@ -231,16 +230,11 @@ def feed_progress(*, viewer, today: date | None = None) -> FeedProgress:
         item.next_lesson_id for item in items if item.next_lesson_id
     }
     lessons = LessonPage.objects.live().public().in_bulk(list(wanted))
-    shown = [
-        (lessons[lesson_id], row)
+    entries = [
+        ContinueEntry(lesson=lessons[lesson_id], progress=row)
         for _at, lesson_id, row in recent
         if lesson_id in lessons
     ][:FEED_CONTINUE_LIMIT]
-    cards = lesson_cards([lesson for lesson, _row in shown], started=True)
-    entries = [
-        ContinueEntry(lesson=lesson, progress=row, card=card)
-        for (lesson, row), card in zip(shown, cards, strict=True)
-    ]
     return FeedProgress(
         due=items,
         continue_entries=entries,

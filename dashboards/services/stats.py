@@ -314,7 +314,7 @@ def _refresh(ids: list[int]) -> None:
         unique_fields=["user"],
         update_fields=["org_unit", "path", "refreshed_at", *SNAPSHOT_FIELDS],
     )
-    from dashboards.scale import copy_rows
+    from dashboards.sql import copy_rows
 
     copy_rows(
         "dashboards_workerweekstat",

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from dashboards import trainer_figures as figures
 from dashboards.models import TrainerFiguresMark, UnitLessonFunnel, UnitTypeOutcome
-from dashboards.scale import copy_rows
+from dashboards.sql import copy_rows
 
 
 def _people(unit_ids: set[int] | None) -> tuple[str, tuple]:

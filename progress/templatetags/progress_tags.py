@@ -13,7 +13,21 @@ def _viewer(context):
 
 @register.simple_tag(takes_context=True)
 def feed_progress(context) -> selectors.FeedProgress:
-    return selectors.feed_progress(viewer=_viewer(context))
+    """The feed's progress sections, the lessons to continue with their pictures
+    as the lessons app draws its cards (joined here, above both apps)."""
+    from dataclasses import replace
+
+    from lessons.selectors import lesson_cards
+
+    feed = selectors.feed_progress(viewer=_viewer(context))
+    cards = lesson_cards([entry.lesson for entry in feed.continue_entries])
+    return replace(
+        feed,
+        continue_entries=[
+            replace(entry, card=card)
+            for entry, card in zip(feed.continue_entries, cards, strict=True)
+        ],
+    )
 
 
 @register.simple_tag(takes_context=True)
