@@ -77,6 +77,19 @@ def play_url(token: str, path: str) -> str:
     return reverse("media_play", kwargs={"token": token, "path": path})
 
 
+def _playable(video: Video) -> bool:
+    """Ready, with an output prefix a token can name ("." and "~" are the
+    token's separators)."""
+    prefix = video.output_prefix
+    return bool(
+        video.is_ready
+        and prefix
+        and prefix.startswith(OUTPUTS_ROOT + "/")
+        and "." not in prefix
+        and "~" not in prefix
+    )
+
+
 def video_sources(
     *, video: Video, session_key: str, page_id: int | None
 ) -> VideoSources | None:
@@ -85,13 +98,7 @@ def video_sources(
     page_id is the live lesson that shows the video, None for a staff preview;
     the caller has already decided the viewer may see that page or preview.
     """
-    if not (video.is_ready and video.output_prefix and session_key):
-        return None
-    if (
-        not video.output_prefix.startswith(OUTPUTS_ROOT + "/")
-        or "." in video.output_prefix
-        or "~" in video.output_prefix
-    ):
+    if not (session_key and _playable(video)):
         return None
     token = play_token(video=video, session_key=session_key, page_id=page_id)
     prefix = video.output_prefix + "/"
@@ -132,15 +139,10 @@ def poster_url_for_request(*, video: Video, request, page) -> str | None:
     session_key = getattr(getattr(request, "session", None), "session_key", "")
     if not (user is not None and user.is_authenticated and session_key):
         return None
-    if page is None or not page.live or not video.is_ready:
+    if page is None or not page.live or not _playable(video):
         return None
-    prefix = (video.output_prefix or "") + "/"
-    if (
-        not video.poster_name.startswith(prefix)
-        or not prefix.startswith(OUTPUTS_ROOT + "/")
-        or "." in video.output_prefix
-        or "~" in video.output_prefix
-    ):
+    prefix = video.output_prefix + "/"
+    if not video.poster_name.startswith(prefix):
         return None
     token = play_token(video=video, session_key=session_key, page_id=page.pk)
     return play_url(token, video.poster_name[len(prefix) :])
