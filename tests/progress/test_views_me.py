@@ -42,3 +42,11 @@ def test_me_lists_my_quiz_score_and_mastery_only(client):
     assert "调解小测" in html and "众筹小测" not in html
     assert "已通过" in html
     assert "法治思维" in html and 'value="1.00"' in html
+
+
+def test_me_marks_the_me_tab_as_the_current_page(client):
+    client.force_login(learner())
+
+    html = client.get(reverse("progress:me")).content.decode()
+
+    assert 'aria-current="page">我的</a>' in html
