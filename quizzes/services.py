@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -119,26 +118,23 @@ def attempt_start(*, user, quiz: Quiz, now: datetime | None = None) -> QuizAttem
     """
     now = _now(now)
     for _round in range(3):
-        open_attempt = QuizAttempt.objects.filter(
-            quiz=quiz, user=user, status=QuizAttempt.Status.IN_PROGRESS
-        ).first()
-        if open_attempt is not None:
-            if open_attempt.deadline and now > open_attempt.deadline:
+        # One statement, so the open attempt and the next number come from the
+        # same snapshot: with two reads, a rival's commit between them made a
+        # learner with an open attempt look as if every attempt was used.
+        latest = (
+            QuizAttempt.objects.filter(quiz=quiz, user=user).order_by("-number").first()
+        )
+        if latest is not None and latest.status == QuizAttempt.Status.IN_PROGRESS:
+            if latest.deadline and now > latest.deadline:
                 attempt_submit(
                     user=user,
-                    attempt_id=open_attempt.pk,
+                    attempt_id=latest.pk,
                     now=now,
                     reason=QuizAttempt.SubmitReason.TIME_UP,
                 )
                 continue
-            return open_attempt
-        last = (
-            QuizAttempt.objects.filter(quiz=quiz, user=user).aggregate(n=Max("number"))[
-                "n"
-            ]
-            or 0
-        )
-        number = last + 1
+            return latest
+        number = (latest.number if latest is not None else 0) + 1
         if quiz.attempts_allowed and number > quiz.attempts_allowed:
             raise AttemptsExhausted(
                 _("本测验最多可作答 %(count)d 次，你已全部用完。")
