@@ -99,7 +99,40 @@ def progress_jobs(users, lessons, requests: int, creds):
     return jobs
 
 
-def report(name: str, run, floor_rps: float | None = None) -> None:
+def _cpu_seconds() -> dict[str, float]:
+    """CPU seconds so far of gunicorn, PostgreSQL and this (client) process."""
+    tick = os.sysconf("SC_CLK_TCK")
+    totals = {"web": 0.0, "db": 0.0}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                cmdline = cmd.read()
+        except OSError:
+            continue
+        seconds = (int(fields[11]) + int(fields[12])) / tick
+        if b"gunicorn" in cmdline:
+            totals["web"] += seconds
+        elif cmdline.startswith(b"postgres"):
+            totals["db"] += seconds
+    own = os.times()
+    totals["client"] = own.user + own.system
+    return totals
+
+
+def measured(send):
+    """Run `send()`; the run and the CPU milliseconds per request it cost."""
+    before = _cpu_seconds()
+    run = send()
+    after = _cpu_seconds()
+    cpu = {k: (after[k] - before[k]) * 1000 / run.requests for k in before}
+    return run, cpu
+
+
+def report(name: str, run, floor_rps: float | None = None, cpu=None) -> None:
     bad = [s for s in run.statuses if not 200 <= s < 300]
     rps = run.requests / run.seconds
     line = (
@@ -112,6 +145,10 @@ def report(name: str, run, floor_rps: float | None = None) -> None:
         line += f"  = {rps / floor_rps:.2f}x floor"
     if bad:
         line += f"  ({len(bad)} non-2xx: {sorted(set(bad))})"
+    if cpu:
+        line += "\n          CPU ms/request: " + ", ".join(
+            f"{k} {v:.2f}" for k, v in cpu.items()
+        )
     print(line, flush=True)
 
 
@@ -161,19 +198,22 @@ def main() -> None:
             send_all(port=server.port, jobs=floor_jobs(200), clients=args.clients)
             ratios = []
             for round_no in (1, 2):
-                floor = send_all(
-                    port=server.port,
-                    jobs=floor_jobs(args.requests),
-                    clients=args.clients,
+                floor, cpu = measured(
+                    lambda: send_all(
+                        port=server.port,
+                        jobs=floor_jobs(args.requests),
+                        clients=args.clients,
+                    )
                 )
-                report(f"floor {round_no}", floor)
-                progress = send_all(
-                    port=server.port,
-                    jobs=progress_jobs(users, lessons, args.requests, creds),
-                    clients=args.clients,
+                report(f"floor {round_no}", floor, cpu=cpu)
+                jobs = progress_jobs(users, lessons, args.requests, creds)
+                progress, cpu = measured(
+                    lambda: send_all(
+                        port=server.port, jobs=jobs, clients=args.clients
+                    )
                 )
                 floor_rps = floor.requests / floor.seconds
-                report(f"events {round_no}", progress, floor_rps)
+                report(f"events {round_no}", progress, floor_rps, cpu=cpu)
                 ratios.append(progress.requests / progress.seconds / floor_rps)
             stored = ProgressEvent.objects.count()
             print(

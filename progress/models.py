@@ -41,11 +41,14 @@ class ProgressEvent(models.Model):
         UNKNOWN_VIDEO = "unknown_video", _("不是本课的视频")
 
     event_id = models.UUIDField(_("事件编号"), unique=True)
+    # No index of its own: (user, lesson) below serves it, and each index costs
+    # every insert of the ingest (20 rows a request).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="progress_events",
         verbose_name=_("用户"),
+        db_index=False,
     )
     lesson = models.ForeignKey(
         "lessons.LessonPage",
@@ -94,17 +97,23 @@ class LessonProgress(models.Model):
 
     STATUS_ORDER = {Status.STARTED: 1, Status.COMPLETED: 2}
 
+    # The three keys have no single-column index: the unique (user, lesson),
+    # (lesson, status) and (course, status) lead with them, and every fold
+    # rewrites each index of this row (last_activity_at is indexed, so no update
+    # is HOT).
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
         related_name="lesson_progress",
         verbose_name=_("用户"),
+        db_index=False,
     )
     lesson = models.ForeignKey(
         "lessons.LessonPage",
         on_delete=models.CASCADE,
         related_name="progress_rows",
         verbose_name=_("微课"),
+        db_index=False,
     )
     # The lesson's course, copied so dashboards group by course without the tree.
     course = models.ForeignKey(
@@ -114,6 +123,7 @@ class LessonProgress(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("课程"),
+        db_index=False,
     )
     status = models.CharField(
         _("状态"), max_length=16, choices=Status.choices, default=Status.STARTED
@@ -174,6 +184,7 @@ class DailyLearning(models.Model):
         on_delete=models.CASCADE,
         related_name="daily_learning",
         verbose_name=_("用户"),
+        db_index=False,  # the unique (user, day) serves it
     )
     day = models.DateField(_("日期"))
     watched_seconds = models.FloatField(_("观看（秒）"), default=0)

@@ -460,3 +460,8 @@ WAGTAIL_ENABLE_UPDATE_CHECK = False
 # "off" lets the progress API's commit return before the WAL reaches disk (a
 # database crash may lose the last fraction of a second of events); on by default.
 PROGRESS_SYNCHRONOUS_COMMIT = env_bool("PROGRESS_SYNCHRONOUS_COMMIT", True)
+
+# The progress ingest's two statements are prepared once per database connection
+# (progress.services.ingest_pg). Off for a transaction-pooling proxy that cannot
+# keep prepared statements (PgBouncer before 1.21).
+PROGRESS_PREPARED_STATEMENTS = env_bool("PROGRESS_PREPARED_STATEMENTS", True)

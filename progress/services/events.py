@@ -164,7 +164,7 @@ def _credit_rows(
                 "credited_end": credited[1],
                 "credited_seconds": credited[2],
                 "flag": flag,
-                "data": json.dumps(event.data, ensure_ascii=False),
+                "data": event.data,
                 "payload_hash": event.payload_hash(user_id),
                 "received_at": now,
             }
@@ -188,10 +188,10 @@ def _insert(rows: list[dict]) -> set[uuid.UUID]:
     )
     # Each value as its field stores it: the same objects on PostgreSQL, while
     # SQLite (the embedded run) keeps a UUID as 32 hex digits and datetimes as
-    # text. `data` is JSON text already.
+    # text; `data` as JSON text.
     fields = {f.column: f for f in ProgressEvent._meta.concrete_fields}
     params = [
-        row[column]
+        json.dumps(row[column], ensure_ascii=False)
         if column == "data"
         else fields[column].get_db_prep_save(row[column], connection)
         for row in rows
