@@ -123,10 +123,10 @@ def _cpu_seconds() -> dict[str, float]:
     return totals
 
 
-def measured(send):
-    """Run `send()`; the run and the CPU milliseconds per request it cost."""
+def measured(send, **kwargs):
+    """Run `send(**kwargs)`; the run and the CPU milliseconds per request it cost."""
     before = _cpu_seconds()
-    run = send()
+    run = send(**kwargs)
     after = _cpu_seconds()
     cpu = {k: (after[k] - before[k]) * 1000 / run.requests for k in before}
     return run, cpu
@@ -199,18 +199,15 @@ def main() -> None:
             ratios = []
             for round_no in (1, 2):
                 floor, cpu = measured(
-                    lambda: send_all(
-                        port=server.port,
-                        jobs=floor_jobs(args.requests),
-                        clients=args.clients,
-                    )
+                    send_all,
+                    port=server.port,
+                    jobs=floor_jobs(args.requests),
+                    clients=args.clients,
                 )
                 report(f"floor {round_no}", floor, cpu=cpu)
                 jobs = progress_jobs(users, lessons, args.requests, creds)
                 progress, cpu = measured(
-                    lambda: send_all(
-                        port=server.port, jobs=jobs, clients=args.clients
-                    )
+                    send_all, port=server.port, jobs=jobs, clients=args.clients
                 )
                 floor_rps = floor.requests / floor.seconds
                 report(f"events {round_no}", progress, floor_rps, cpu=cpu)
